@@ -1,0 +1,80 @@
+package dev.persist;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The jobs under one Persist home directory. {@link Persist} offers the same operations for the
+ * default home; {@link Persist#jobs(Path)} gives an instance for any other.
+ *
+ * <pre>{@code
+ * Jobs jobs = Persist.jobs(Path.of("/scratch/me/persist"));
+ * Job<String> job = jobs.persist("greet", "local", () -> "hi");
+ * }</pre>
+ */
+public interface Jobs {
+
+    /** @return the home directory; jobs live in its {@code jobs/} subdirectory */
+    Path home();
+
+    /**
+     * Persists a task on a backend with default options. See
+     * {@link #persist(String, JobOptions, PersistentTask)}.
+     *
+     * @param name the job's name
+     * @param backend the backend's name, such as {@code local} or {@code slurm}
+     * @param task the work
+     * @param <T> the result type
+     * @return the new job, already started or queued
+     */
+    <T> Job<T> persist(String name, String backend, PersistentTask<T> task);
+
+    /**
+     * Writes the task into a new job directory, starts it in the background on the backend the
+     * options name, and returns at once. The job keeps running when this JVM exits.
+     *
+     * @param name the job's name: 1 to 128 characters of {@code [A-Za-z0-9._-]}, not starting
+     *     with {@code .} or {@code -}
+     * @param options the backend and resources
+     * @param task the work; it and what it captures must be serializable by Persist
+     * @param <T> the result type
+     * @return the new job, already started or queued
+     * @throws IllegalArgumentException for an invalid name, an unknown backend, options the
+     *     backend rejects, or a task that cannot be serialized; nothing is left on disk
+     * @throws JobExistsException if the name is taken
+     * @throws PersistException if the backend could not start the job; nothing is left on disk
+     */
+    <T> Job<T> persist(String name, JobOptions options, PersistentTask<T> task);
+
+    /**
+     * Persists a command instead of a Java task: the backend runs {@code command} directly, with
+     * no JVM, in this JVM's working directory and environment. Its exit code is the result; a
+     * non-zero exit code makes the job {@link JobStatus#FAILED}.
+     *
+     * @param name the job's name, as for {@link #persist(String, JobOptions, PersistentTask)}
+     * @param options the backend and resources ({@link JobOptions#jvmOptions()} is ignored)
+     * @param command the program and its arguments, passed as they are, never through a shell
+     * @return the new job, already started or queued
+     * @throws IllegalArgumentException for an invalid name, options or an empty command
+     * @throws JobExistsException if the name is taken
+     */
+    Job<Integer> submit(String name, JobOptions options, List<String> command);
+
+    /**
+     * Opens an existing job by name.
+     *
+     * @param name the job's name
+     * @return a handle on the job
+     * @throws NoSuchJobException if there is no such job
+     * @throws IllegalArgumentException if the name is not a valid job name
+     */
+    Job<?> open(String name);
+
+    /**
+     * All jobs under this home, ordered by submission time. Their statuses are fetched in one
+     * batch per backend, so listing many jobs costs one scheduler call, not one per job.
+     *
+     * @return the jobs, possibly empty
+     */
+    List<Job<?>> list();
+}
