@@ -1,0 +1,57 @@
+package dev.persist.core;
+
+import java.util.regex.Pattern;
+
+/** The rule for job names, shared by the library and the command line. */
+public final class JobNames {
+
+    /** The rule, as shown to users. */
+    public static final String RULE =
+            "job names are 1 to 128 characters of [A-Za-z0-9._-], not starting with '.' or '-'";
+
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+
+    private JobNames() {
+    }
+
+    /**
+     * @param name a candidate name
+     * @return whether it is a valid job name
+     */
+    public static boolean isValid(String name) {
+        return name != null && VALID.matcher(name).matches();
+    }
+
+    /**
+     * @param name a candidate name
+     * @return the name, if valid
+     * @throws IllegalArgumentException naming the problem and the rule
+     */
+    public static String check(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("Job name is null; " + RULE);
+        }
+        if (!isValid(name)) {
+            throw new IllegalArgumentException("Invalid job name '" + printable(name) + "': " + RULE);
+        }
+        return name;
+    }
+
+    /** Escapes control characters so that a hostile name cannot garble the message. */
+    private static String printable(String name) {
+        StringBuilder s = new StringBuilder();
+        int shown = Math.min(name.length(), 140);
+        for (int i = 0; i < shown; i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                s.append(String.format("\\u%04x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        if (shown < name.length()) {
+            s.append("... (").append(name.length()).append(" characters)");
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,190 @@
+package dev.persist.core;
+
+import dev.persist.JobOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The content of {@code job.json}: what was submitted, where, how, and the backend's handle.
+ *
+ * @param name the job's name
+ * @param backend the backend's name
+ * @param kind what the job runs
+ * @param submitted when it was submitted
+ * @param host the submitting host
+ * @param workingDirectory where the job runs
+ * @param command what the job's wrapper runs: the runner JVM's command line, or the user's command
+ * @param classpathFingerprint identifies the class path a Java task was serialized against, or null
+ * @param options the job's options
+ * @param handle the backend's handle; empty until the backend has started the job
+ */
+public record JobRecord(String name, String backend, JobKind kind, Instant submitted, String host,
+        String workingDirectory, List<String> command, String classpathFingerprint, JobOptions options,
+        Map<String, String> handle) {
+
+    /** The format this version writes and reads; a newer one is refused with an upgrade hint. */
+    public static final int FORMAT = 1;
+
+    /** Checks the components and makes the collections immutable. */
+    public JobRecord {
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(backend, "backend is null");
+        Objects.requireNonNull(kind, "kind is null");
+        Objects.requireNonNull(submitted, "submitted is null");
+        Objects.requireNonNull(host, "host is null");
+        Objects.requireNonNull(workingDirectory, "workingDirectory is null");
+        command = List.copyOf(command);
+        Objects.requireNonNull(options, "options is null");
+        handle = Map.copyOf(handle);
+    }
+
+    /**
+     * @param newHandle the backend's handle
+     * @return this record with the handle
+     */
+    public JobRecord withHandle(Map<String, String> newHandle) {
+        return new JobRecord(name, backend, kind, submitted, host, workingDirectory, command,
+                classpathFingerprint, options, newHandle);
+    }
+
+    /** @return the record as {@code job.json} text */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("name", name);
+        json.put("backend", backend);
+        json.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        json.put("submitted", submitted.toString());
+        json.put("host", host);
+        json.put("workingDirectory", workingDirectory);
+        json.put("command", command);
+        if (classpathFingerprint != null) {
+            json.put("classpathFingerprint", classpathFingerprint);
+        }
+        json.put("options", optionsToJson(options));
+        json.put("handle", new java.util.TreeMap<>(handle));
+        return Json.write(json);
+    }
+
+    private static Map<String, Object> optionsToJson(JobOptions options) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        options.timeLimit().ifPresent(limit -> json.put("timeLimitSeconds", limit.toSeconds()));
+        options.cpus().ifPresent(cpus -> json.put("cpus", cpus));
+        options.memoryMegabytes().ifPresent(mb -> json.put("memoryMegabytes", mb));
+        json.put("jvmOptions", options.jvmOptions());
+        json.put("environment", options.environment());
+        json.put("options", options.options());
+        return json;
+    }
+
+    /**
+     * @param text the content of a {@code job.json}
+     * @return the record
+     * @throws IllegalArgumentException if the text is not a valid job description, saying what is
+     *     wrong; for a newer format, saying which version wrote it
+     */
+    public static JobRecord fromJson(String text) {
+        if (!(Json.parse(text) instanceof Map<?, ?> json)) {
+            throw new IllegalArgumentException("it is not a JSON object");
+        }
+        long format = number(json, "format");
+        if (format > FORMAT) {
+            throw new IllegalArgumentException("it was written by a newer version of Persist (format " + format
+                    + "; this version reads format " + FORMAT + " and older): upgrade Persist to open it");
+        }
+        if (format < 1) {
+            throw new IllegalArgumentException("it has an invalid format number " + format);
+        }
+        Instant submitted;
+        try {
+            submitted = Instant.parse(string(json, "submitted"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'submitted' is not a timestamp");
+        }
+        String kindName = string(json, "kind");
+        JobKind kind;
+        try {
+            kind = JobKind.valueOf(kindName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'kind' is neither 'java' nor 'command'");
+        }
+        Object fingerprint = json.get("classpathFingerprint");
+        return new JobRecord(string(json, "name"), string(json, "backend"), kind, submitted,
+                string(json, "host"), string(json, "workingDirectory"), strings(json, "command"),
+                fingerprint instanceof String s ? s : null,
+                optionsFromJson(string(json, "backend"), map(json, "options")), stringMap(json, "handle"));
+    }
+
+    private static JobOptions optionsFromJson(String backend, Map<?, ?> json) {
+        JobOptions options = JobOptions.backend(backend);
+        if (json.containsKey("timeLimitSeconds")) {
+            options = options.timeLimit(Duration.ofSeconds(number(json, "timeLimitSeconds")));
+        }
+        if (json.containsKey("cpus")) {
+            options = options.cpus(Math.toIntExact(number(json, "cpus")));
+        }
+        if (json.containsKey("memoryMegabytes")) {
+            options = options.memory(number(json, "memoryMegabytes") + "M");
+        }
+        options = options.jvmOptions(strings(json, "jvmOptions").toArray(String[]::new));
+        for (Map.Entry<String, String> e : stringMap(json, "environment").entrySet()) {
+            options = options.environment(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : stringMap(json, "options").entrySet()) {
+            options = options.option(e.getKey(), e.getValue());
+        }
+        return options;
+    }
+
+    private static Object field(Map<?, ?> json, String key) {
+        Object value = json.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("'" + key + "' is missing");
+        }
+        return value;
+    }
+
+    private static String string(Map<?, ?> json, String key) {
+        if (field(json, key) instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("'" + key + "' is not a string");
+    }
+
+    private static long number(Map<?, ?> json, String key) {
+        if (field(json, key) instanceof Long n) {
+            return n;
+        }
+        throw new IllegalArgumentException("'" + key + "' is not an integer");
+    }
+
+    private static Map<?, ?> map(Map<?, ?> json, String key) {
+        if (field(json, key) instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw new IllegalArgumentException("'" + key + "' is not an object");
+    }
+
+    private static List<String> strings(Map<?, ?> json, String key) {
+        if (field(json, key) instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new IllegalArgumentException("'" + key + "' is not a list of strings");
+    }
+
+    private static Map<String, String> stringMap(Map<?, ?> json, String key) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map(json, key).entrySet()) {
+            if (!(e.getValue() instanceof String value)) {
+                throw new IllegalArgumentException("'" + key + "." + e.getKey() + "' is not a string");
+            }
+            result.put((String) e.getKey(), value);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.persist.core;
+
+import dev.persist.Job;
+import dev.persist.JobExistsException;
+import dev.persist.JobOptions;
+import dev.persist.Jobs;
+import dev.persist.NoSuchJobException;
+import dev.persist.PersistException;
+import dev.persist.PersistentTask;
+import dev.persist.spi.BackendState;
+import dev.persist.spi.JobManager;
+import dev.persist.spi.JobRef;
+import dev.persist.spi.LaunchRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.LoggerFactory;
+
+/** The jobs under one home directory: creating, opening, listing, and deriving their states. */
+final class JobStore implements Jobs {
+
+    /** How long a stopped job may take to exit after TERM before it is killed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final Path home;
+    private final Path jobsDir;
+    private final Backends backends;
+    private final KryoCodec codec;
+    private final Clock clock;
+
+    JobStore(Path home, Backends backends, KryoCodec codec, Clock clock) {
+        this.home = Objects.requireNonNull(home, "home is null");
+        this.jobsDir = home.resolve("jobs");
+        this.backends = Objects.requireNonNull(backends, "backends is null");
+        this.codec = Objects.requireNonNull(codec, "codec is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public Path home() {
+        return home;
+    }
+
+    KryoCodec codec() {
+        return codec;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public <T> Job<T> persist(String name, String backend, PersistentTask<T> task) {
+        Objects.requireNonNull(backend, "backend is null");
+        return persist(name, JobOptions.backend(backend), task);
+    }
+
+    @Override
+    public <T> Job<T> persist(String name, JobOptions options, PersistentTask<T> task) {
+        JobNames.check(name);
+        Objects.requireNonNull(options, "options is null");
+        Objects.requireNonNull(task, "task is null");
+        JobManager manager = backends.get(options.backend());
+        manager.validate(options);
+        byte[] bytes = codec.toBytes(task);
+        Classpath classpath = Classpath.forTask(task.getClass());
+        List<String> runner = new ArrayList<>();
+        runner.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        runner.addAll(options.jvmOptions());
+        runner.add("-cp");
+        runner.add(classpath.path());
+        runner.add(Runner.class.getName());
+        runner.add(jobsDir.resolve(name).toString());
+        return create(name, options, manager, JobKind.JAVA, runner, bytes, classpath.fingerprint());
+    }
+
+    @Override
+    public Job<Integer> submit(String name, JobOptions options, List<String> command) {
+        JobNames.check(name);
+        Objects.requireNonNull(options, "options is null");
+        Objects.requireNonNull(command, "command is null");
+        if (command.isEmpty() || command.get(0).isEmpty()) {
+            throw new IllegalArgumentException("The command is empty: give the program to run and its arguments");
+        }
+        for (String argument : command) {
+            if (argument == null || argument.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("Invalid command argument: arguments may not be null or contain NUL");
+            }
+        }
+        JobManager manager = backends.get(options.backend());
+        manager.validate(options);
+        return create(name, options, manager, JobKind.COMMAND, command, null, null);
+    }
+
+    private <T> Job<T> create(String name, JobOptions options, JobManager manager, JobKind kind,
+            List<String> inner, byte[] task, String fingerprint) {
+        Path dir = jobsDir.resolve(name);
+        List<String> command = new ArrayList<>(List.of("/bin/sh", dir.resolve(JobDir.RUN_SH).toString(), dir.toString(),
+                Long.toString(options.timeLimit().map(Duration::toSeconds).orElse(0L)),
+                Long.toString(STOP_GRACE.toSeconds())));
+        command.addAll(inner);
+        String workingDirectory = Path.of("").toAbsolutePath().toString();
+        JobRecord record = new JobRecord(name, options.backend(), kind, clock.instant(), hostName(),
+                workingDirectory, inner, fingerprint, options, Map.of());
+        try {
+            prepareHome();
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new JobExistsException(name, home);
+            }
+            stage(dir, record, task);
+        } catch (IOException e) {
+            throw new PersistException("Cannot create job '" + name + "' under " + home + ": " + e.getMessage(), e);
+        }
+        Map<String, String> handle;
+        try {
+            Map<String, String> environment = new LinkedHashMap<>(options.environment());
+            environment.put("PERSIST_HOME", home.toString());
+            environment.put("PERSIST_JOB_NAME", name);
+            handle = manager.launch(new LaunchRequest(name, dir, home, command, Path.of(workingDirectory),
+                    environment, dir.resolve(JobDir.STDOUT), dir.resolve(JobDir.STDERR), options));
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir);
+            throw new PersistException("Backend '" + manager.id() + "' could not start job '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        JobRecord launched = record.withHandle(handle);
+        try {
+            SecureFiles.writeAtomically(dir.resolve(JobDir.JOB_JSON), launched.toJson().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new PersistException("Job '" + name + "' was started but its handle could not be recorded in "
+                    + dir + ": " + e.getMessage(), e);
+        }
+        return new PersistedJob<>(this, new JobDir(dir), name, launched);
+    }
+
+    /** Writes the job into a private staging directory and renames it into place atomically. */
+    private void stage(Path dir, JobRecord record, byte[] task) throws IOException {
+        Path staging = Files.createTempDirectory(jobsDir, ".staging-", SecureFiles.PRIVATE_DIRECTORY);
+        try {
+            if (task != null) {
+                Files.write(staging.resolve(JobDir.TASK), task);
+            }
+            try (InputStream wrapper = Objects.requireNonNull(JobStore.class.getResourceAsStream(JobDir.RUN_SH),
+                    "run.sh is packaged with persist-core")) {
+                Files.copy(wrapper, staging.resolve(JobDir.RUN_SH));
+            }
+            Files.createFile(staging.resolve(JobDir.STDOUT));
+            Files.createFile(staging.resolve(JobDir.STDERR));
+            Files.writeString(staging.resolve(JobDir.JOB_JSON), record.toJson());
+            try {
+                SecureFiles.moveAtomically(staging, dir);
+            } catch (FileSystemException e) {
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new JobExistsException(record.name(), home);
+                }
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(staging);
+            throw e;
+        }
+    }
+
+    private void prepareHome() throws IOException {
+        SecureFiles.createPrivateDirectories(jobsDir);
+        SecureFiles.checkPrivate(home, "the Persist home");
+        SecureFiles.checkPrivate(jobsDir, "the Persist jobs directory");
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            SecureFiles.deleteRecursively(path);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(JobStore.class).warn("Could not remove {}: {}", path, e.toString());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public Job<?> open(String name) {
+        JobNames.check(name);
+        Path dir = jobsDir.resolve(name);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchJobException(name, home);
+        }
+        return new PersistedJob<>(this, new JobDir(dir), name, readRecord(name, dir));
+    }
+
+    @Override
+    public List<Job<?>> list() {
+        List<PersistedJob<?>> jobs = new ArrayList<>();
+        if (Files.isDirectory(jobsDir)) {
+            try {
+                SecureFiles.checkPrivate(jobsDir, "the Persist jobs directory");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
+                for (Path dir : entries) {
+                    String name = dir.getFileName().toString();
+                    if (!JobNames.isValid(name) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        continue; // staging and trash directories, stray files
+                    }
+                    try {
+                        jobs.add(new PersistedJob<>(this, new JobDir(dir), name, readRecord(name, dir)));
+                    } catch (NoSuchJobException e) {
+                        // cleaned up while listing
+                    } catch (PersistException e) {
+                        LoggerFactory.getLogger(JobStore.class).warn("Skipping job '{}': {}", name, e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list " + jobsDir, e);
+            }
+        }
+        jobs.sort(Comparator.comparing((PersistedJob<?> j) -> j.record() == null ? null : j.record().submitted(),
+                Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(PersistedJob::name));
+        Map<PersistedJob<?>, JobState> states = states(jobs);
+        states.forEach(PersistedJob::remember);
+        return List.copyOf(jobs);
+    }
+
+    /**
+     * Reads and checks {@code job.json}; null if the directory holds no job yet.
+     */
+    JobRecord readRecord(String name, Path dir) {
+        String text;
+        try {
+            SecureFiles.checkPrivate(dir, "job '" + name + "'");
+            text = Files.readString(dir.resolve(JobDir.JOB_JSON), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchJobException(name, home);
+            }
+            return null;
+        } catch (IOException e) {
+            throw new PersistException("Cannot read job '" + name + "' in " + dir + ": " + e.getMessage(), e);
+        }
+        JobRecord record;
+        try {
+            record = JobRecord.fromJson(text);
+        } catch (IllegalArgumentException e) {
+            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                    + " is unusable: " + e.getMessage(), e);
+        }
+        if (!record.name().equals(name)) {
+            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                    + " describes a job named '" + record.name() + "'");
+        }
+        return record;
+    }
+
+    /** The states of several jobs, asking each backend once for all of its unfinished jobs. */
+    Map<PersistedJob<?>, JobState> states(List<PersistedJob<?>> jobs) {
+        Map<PersistedJob<?>, JobState> states = new HashMap<>();
+        Map<String, List<PersistedJob<?>>> pending = new LinkedHashMap<>();
+        for (PersistedJob<?> job : jobs) {
+            JobRecord record = job.currentRecord();
+            if (record == null) {
+                states.put(job, new JobState(dev.persist.JobStatus.EMPTY, "no job was submitted into this directory", null));
+                continue;
+            }
+            JobState marked = JobState.fromMarkers(job.dir(), record).orElse(null);
+            if (marked != null) {
+                states.put(job, marked);
+            } else if (record.handle().isEmpty()) {
+                states.put(job, JobState.fromBackend(job.dir(), record, null, clock.instant()));
+            } else {
+                pending.computeIfAbsent(record.backend(), b -> new ArrayList<>()).add(job);
+            }
+        }
+        pending.forEach((backend, batch) -> {
+            JobManager manager = backendOf(batch.get(0));
+            List<JobRef> refs = batch.stream().map(PersistedJob::ref).toList();
+            Map<String, BackendState> answers;
+            try {
+                answers = manager.query(refs);
+            } catch (IOException e) {
+                throw new PersistException("Backend '" + backend + "' could not report on " + batch.size()
+                        + " job(s): " + e.getMessage(), e);
+            }
+            for (PersistedJob<?> job : batch) {
+                BackendState answer = answers.getOrDefault(job.name(), BackendState.of(BackendState.Phase.GONE));
+                states.put(job, JobState.fromBackend(job.dir(), job.currentRecord(), answer, clock.instant()));
+            }
+        });
+        return states;
+    }
+
+    JobManager backendOf(PersistedJob<?> job) {
+        String backend = job.record().backend();
+        try {
+            return backends.get(backend);
+        } catch (IllegalArgumentException e) {
+            throw new PersistException("Job '" + job.name() + "' runs on backend '" + backend
+                    + "', which is not installed in this JVM: add its jar (persist-" + backend + ") to the class path. "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the job directory aside (freeing the name at once), then deletes it. */
+    void delete(JobDir dir, String name) {
+        Path trash = jobsDir.resolve(".trash-" + name + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            SecureFiles.moveAtomically(dir.path(), trash);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchJobException(name, home);
+        } catch (IOException e) {
+            throw new PersistException("Cannot remove job '" + name + "': " + e.getMessage(), e);
+        }
+        try {
+            SecureFiles.deleteRecursively(trash);
+        } catch (IOException e) {
+            throw new PersistException("Job '" + name + "' was removed, but deleting its files in " + trash
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,411 @@
+package dev.persist.core;
+
+import dev.persist.Job;
+import dev.persist.JobFailedException;
+import dev.persist.JobStatus;
+import dev.persist.NoSuchJobException;
+import dev.persist.PersistException;
+import dev.persist.spi.JobManager;
+import dev.persist.spi.JobRef;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A handle on a job directory; all state is read from disk and the backend on each call. */
+final class PersistedJob<T> implements Job<T> {
+
+    /** A batch answer from {@link JobStore#list()} stays valid this long for {@link #status()}. */
+    private static final long SNAPSHOT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The first and the longest interval between asking the backend while waiting. */
+    private static final Duration FIRST_CHECK = Duration.ofMillis(250);
+    private static final Duration LONGEST_CHECK = Duration.ofSeconds(5);
+    /** Without file-system events, the markers are checked this often. */
+    private static final long MARKER_POLL_MILLIS = 50;
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
+
+    private final JobStore store;
+    private final JobDir dir;
+    private final String name;
+    private volatile JobRecord record;
+    private volatile JobState snapshot;
+    private volatile long snapshotAt;
+
+    PersistedJob(JobStore store, JobDir dir, String name, JobRecord record) {
+        this.store = Objects.requireNonNull(store, "store is null");
+        this.dir = Objects.requireNonNull(dir, "dir is null");
+        this.name = Objects.requireNonNull(name, "name is null");
+        this.record = record;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String backend() {
+        JobRecord r = currentRecord();
+        return r == null ? "none" : r.backend();
+    }
+
+    @Override
+    public Path directory() {
+        return dir.path();
+    }
+
+    JobDir dir() {
+        return dir;
+    }
+
+    JobRecord record() {
+        return record;
+    }
+
+    /** The record, re-read while the submitter has not yet stored the backend's handle. */
+    JobRecord currentRecord() {
+        JobRecord r = record;
+        if (r == null || r.handle().isEmpty()) {
+            r = store.readRecord(name, dir.path());
+            record = r;
+        }
+        return r;
+    }
+
+    JobRef ref() {
+        JobRecord r = currentRecord();
+        return new JobRef(name, dir.path(), store.home(), r.handle(), r.submitted());
+    }
+
+    void remember(JobState state) {
+        snapshot = state;
+        snapshotAt = System.nanoTime();
+    }
+
+    JobState state() {
+        JobState remembered = snapshot;
+        if (remembered != null && System.nanoTime() - snapshotAt < SNAPSHOT_NANOS) {
+            return remembered;
+        }
+        if (!Files.isDirectory(dir.path())) {
+            throw new NoSuchJobException(name, store.home());
+        }
+        snapshot = null;
+        return store.states(List.of(this)).get(this);
+    }
+
+    @Override
+    public JobStatus status() {
+        return state().status();
+    }
+
+    @Override
+    public boolean isReady() {
+        return status().isTerminal();
+    }
+
+    @Override
+    public boolean isDone() {
+        return isReady();
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return status() == JobStatus.CANCELLED;
+    }
+
+    @Override
+    public JobStatus await() {
+        return await(Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    @Override
+    public JobStatus await(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        long start = System.nanoTime();
+        JobState state = state();
+        if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
+            return state.status();
+        }
+        try (WatchService watcher = watch()) {
+            Duration interval = FIRST_CHECK;
+            long nextCheck = System.nanoTime() + interval.toNanos();
+            while (true) {
+                long now = System.nanoTime();
+                long remaining = timeout.toNanos() - (now - start);
+                if (remaining <= 0) {
+                    return state.status();
+                }
+                long sleep = Math.min(remaining, Math.max(0, nextCheck - now));
+                if (watcher == null) {
+                    sleep = Math.min(sleep, TimeUnit.MILLISECONDS.toNanos(MARKER_POLL_MILLIS));
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                } else {
+                    WatchKey key = watcher.poll(sleep, TimeUnit.NANOSECONDS);
+                    if (key != null) {
+                        key.pollEvents();
+                        key.reset();
+                    }
+                }
+                Optional<JobState> ended = JobState.fromMarkers(dir, currentRecord());
+                if (ended.isPresent()) {
+                    return ended.get().status();
+                }
+                if (System.nanoTime() >= nextCheck) {
+                    state = state();
+                    if (state.status().isTerminal()) {
+                        return state.status();
+                    }
+                    interval = interval.multipliedBy(2).compareTo(LONGEST_CHECK) > 0 ? LONGEST_CHECK : interval.multipliedBy(2);
+                    nextCheck = System.nanoTime() + interval.toNanos();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PersistException("Interrupted while waiting for job '" + name + "'", e);
+        } catch (ClosedWatchServiceException | IOException e) {
+            throw new PersistException("Cannot wait for job '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** File-system events for the job directory, or null where they are unavailable. */
+    private WatchService watch() {
+        WatchService watcher = null;
+        try {
+            watcher = dir.path().getFileSystem().newWatchService();
+            dir.path().register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            return watcher;
+        } catch (IOException | UnsupportedOperationException e) {
+            // e.g. the per-user inotify limit is reached: poll the markers instead
+            if (watcher != null) {
+                try {
+                    watcher.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T fetch() {
+        await();
+        JobState state = state();
+        if (state.status() != JobStatus.DONE) {
+            throw failure(state);
+        }
+        JobRecord r = currentRecord();
+        if (r.kind() == JobKind.COMMAND) {
+            return (T) Integer.valueOf(0);
+        }
+        Path file = dir.file(JobDir.RESULT);
+        try {
+            SecureFiles.checkPrivate(dir.path(), "job '" + name + "'");
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                return (T) store.codec().read(in, loader());
+            }
+        } catch (UnreadableDataException e) {
+            throw new PersistException("Cannot read the result of job '" + name + "' from " + file + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PersistException("Cannot read the result of job '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private JobFailedException failure(JobState state) {
+        if (state.status() == JobStatus.EMPTY) {
+            throw new PersistException("Job '" + name + "' is empty: no job was submitted into " + dir.path());
+        }
+        TaskFailure failure = readFailure().orElse(null);
+        if (failure == null) {
+            return new JobFailedException(name, state.status(), state.reason(), state.exitCode(), null, null, null, null);
+        }
+        return new JobFailedException(name, state.status(), state.reason(), state.exitCode(),
+                failure.rebuild(loader()), failure.className(), failure.message(), failure.printed());
+    }
+
+    private Optional<TaskFailure> readFailure() {
+        Path file = dir.file(JobDir.FAILURE);
+        try {
+            SecureFiles.checkPrivate(dir.path(), "job '" + name + "'");
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                return Optional.of(TaskFailure.read(in));
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new PersistException("Cannot read the exception of job '" + name + "' from " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ClassLoader loader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : PersistedJob.class.getClassLoader();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        return get(Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(unit, "unit is null");
+        if (!await(Duration.of(timeout, unit.toChronoUnit())).isTerminal()) {
+            throw new TimeoutException("Job '" + name + "' did not finish within " + timeout + " " + unit);
+        }
+        return get(Duration.ZERO);
+    }
+
+    private T get(Duration timeout) throws InterruptedException, ExecutionException {
+        try {
+            await(timeout);
+            return fetch();
+        } catch (JobFailedException e) {
+            if (e.status() == JobStatus.CANCELLED) {
+                CancellationException cancelled = new CancellationException(e.getMessage());
+                cancelled.initCause(e);
+                throw cancelled;
+            }
+            throw new ExecutionException(e.getMessage(), e);
+        } catch (PersistException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String stdout() {
+        return read(JobDir.STDOUT);
+    }
+
+    @Override
+    public String stderr() {
+        return read(JobDir.STDERR);
+    }
+
+    private String read(String file) {
+        try {
+            return new String(Files.readAllBytes(dir.file(file)), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(dir.path())) {
+                throw new NoSuchJobException(name, store.home());
+            }
+            return "";
+        } catch (IOException e) {
+            throw new PersistException("Cannot read the " + file + " of job '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancel();
+    }
+
+    @Override
+    public boolean cancel() {
+        snapshot = null;
+        JobState state = state();
+        if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
+            return false;
+        }
+        try {
+            dir.mark(JobDir.CANCEL_REQUESTED);
+            if (!currentRecord().handle().isEmpty()) {
+                store.backendOf(this).cancel(ref());
+            }
+        } catch (IOException e) {
+            throw new PersistException("Cannot cancel job '" + name + "': " + e.getMessage(), e);
+        }
+        return state().status() == JobStatus.CANCELLED;
+    }
+
+    @Override
+    public void cleanup() {
+        snapshot = null;
+        JobState state = state();
+        if (!state.status().isTerminal() && state.status() != JobStatus.EMPTY) {
+            throw new IllegalStateException("Job '" + name + "' is " + state.status()
+                    + "; cancel it first (cancel(), or `persist cancel " + name + "`), then clean it up");
+        }
+        store.delete(dir, name);
+    }
+
+    @Override
+    public String info() {
+        JobState state = state();
+        JobRecord r = currentRecord();
+        StringBuilder s = new StringBuilder();
+        line(s, "Job", name);
+        line(s, "Status", state.status() + (state.reason().isEmpty() ? "" : ": " + state.reason()));
+        if (r == null) {
+            line(s, "Directory", dir.path().toString());
+            return s.toString();
+        }
+        line(s, "Backend", r.backend() + describe(r));
+        line(s, "Runs", r.kind() == JobKind.JAVA ? "Java task" : "command " + String.join(" ", r.command()));
+        line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
+        Optional<Instant> started = dir.time(JobDir.STARTED);
+        Optional<Instant> ended = dir.time(JobDir.EXIT);
+        started.ifPresent(t -> line(s, "Started", TIME.format(t)));
+        ended.ifPresent(t -> line(s, "Ended", TIME.format(t)));
+        started.ifPresent(t -> line(s, "Run time", runTime(Duration.between(t, ended.orElse(store.clock().instant())))));
+        if (state.exitCode() != null) {
+            line(s, "Exit code", state.exitCode().toString());
+        }
+        r.options().timeLimit().ifPresent(limit -> line(s, "Time limit", JobState.format(limit)));
+        line(s, "Directory", dir.path().toString());
+        return s.toString();
+    }
+
+    private String describe(JobRecord r) {
+        if (r.handle().isEmpty()) {
+            return " (not started yet)";
+        }
+        JobManager manager;
+        try {
+            manager = store.backendOf(this);
+            return ": " + manager.describe(ref());
+        } catch (IOException | PersistException e) {
+            return " (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String runTime(Duration d) {
+        long millis = Math.max(0, d.toMillis());
+        return millis < 120_000 ? String.format("%.1f s", millis / 1000.0) : JobState.format(Duration.ofMillis(millis));
+    }
+
+    private static void line(StringBuilder s, String label, String value) {
+        s.append(String.format("%-11s%s%n", label + ":", value));
+    }
+
+    @Override
+    public String toString() {
+        return "Job[" + name + " in " + dir.path() + "]";
+    }
+}

@@ -1,0 +1,199 @@
+package dev.persist.core;
+
+import dev.persist.PersistException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * File operations with the guarantees job directories need: private directories, atomic
+ * writes, and a check that a directory belongs to this user and nobody else can write to it
+ * before anything in it is deserialized.
+ */
+public final class SecureFiles {
+
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    private static final int GROUP_OR_OTHER_WRITE = 0022;
+
+    private static volatile Integer uid;
+
+    private SecureFiles() {
+    }
+
+    /** Writes the content of a file. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * @param out the file's stream; do not close it
+         * @throws IOException if writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** @return this process's user id, as the owner of {@code /proc/self} shows it */
+    public static int currentUid() {
+        Integer id = uid;
+        if (id == null) {
+            try {
+                id = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot determine the current user id from /proc/self", e);
+            }
+            uid = id;
+        }
+        return id;
+    }
+
+    /**
+     * Creates a directory and its missing parents, the ones created with mode 0700.
+     *
+     * @param dir the directory
+     * @throws IOException if it cannot be created
+     */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PRIVATE_DIRECTORY);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Refuses a directory that is a symbolic link, belongs to another user, or can be written by
+     * group or others.
+     *
+     * @param dir the directory
+     * @param what what it is, for the message ("job 'x'", "the Persist home")
+     * @throws PersistException naming the directory, the problem and the fix
+     * @throws IOException if its attributes cannot be read
+     */
+    public static void checkPrivate(Path dir, String what) throws IOException {
+        Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if (Files.isSymbolicLink(dir)) {
+            throw new PersistException("Refusing " + what + ": " + dir + " is a symbolic link; "
+                    + "Persist only reads directories it created");
+        }
+        if (!owner.equals(currentUid())) {
+            throw new PersistException("Refusing " + what + ": " + dir + " is owned by user id " + owner
+                    + ", not by you (user id " + currentUid() + "); Persist never reads data another user controls");
+        }
+        if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
+            throw new PersistException("Refusing " + what + ": " + dir + " has permissions "
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
+                    + " and can be written by other users; if you trust its contents, run: chmod 700 " + dir);
+        }
+    }
+
+    /**
+     * Writes a file atomically: into a temporary file beside it, then renamed over it, so that
+     * readers see either nothing or the whole file.
+     *
+     * @param target the file
+     * @param content what to write
+     * @throws IOException if writing fails; the temporary file is removed
+     */
+    public static void writeAtomically(Path target, Content content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.writeTo(out);
+            }
+            moveAtomically(tmp, target);
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * @param target the file
+     * @param bytes its content
+     * @throws IOException if writing fails
+     */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        writeAtomically(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Renames within one file system, atomically, replacing a file but never a non-empty
+     * directory.
+     *
+     * @param source what to move
+     * @param target where
+     * @throws DirectoryNotEmptyException if the target is a non-empty directory
+     * @throws IOException if the rename fails
+     */
+    public static void moveAtomically(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("Cannot rename " + source + " to " + target
+                    + " atomically: both must be on one file system", e);
+        }
+    }
+
+    /**
+     * Deletes a file or a directory tree, not following symbolic links. Missing files are fine.
+     *
+     * @param path what to delete
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,119 @@
+package dev.persist.local;
+
+import dev.persist.JobOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Properties;
+
+/**
+ * The local queue's files under {@code <home>/local/}: the gate script and the {@code queue/}
+ * directory holding waiting tickets and slot locks. No daemon: the locks live in the jobs' own
+ * processes.
+ */
+final class LocalQueue {
+
+    static final String SCRIPT = "queue.sh";
+    /** The file and key that set a home's default number of slots. */
+    static final String CONFIG = "config.properties";
+    static final String SLOTS_KEY = "local.slots";
+    private static final int MAX_SLOTS = 1024;
+
+    /**
+     * Creates {@code <home>/local/queue/} (mode 0700) and the current gate script.
+     *
+     * @param home the Persist home
+     * @return the queue directory; the script is in it
+     */
+    Path prepare(Path home) throws IOException {
+        Path dir = home.resolve("local").resolve("queue");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // created by a concurrent submission
+            }
+        }
+        byte[] script;
+        try (InputStream in = LocalJobManager.resource(SCRIPT)) {
+            script = in.readAllBytes();
+        }
+        Path target = dir.resolve(SCRIPT);
+        if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), script)) {
+            Path tmp = Files.createTempFile(dir, "." + SCRIPT, ".tmp");
+            try {
+                Files.write(tmp, script);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return dir;
+    }
+
+    /**
+     * @param name the job's name
+     * @return a ticket that sorts in submission order
+     */
+    String ticket(String name) {
+        Instant now = Instant.now();
+        return String.format("%012d%09d-%s", now.getEpochSecond(), now.getNano(), name);
+    }
+
+    /**
+     * @param home the Persist home
+     * @param options the job's options
+     * @return how many jobs may run at once, as this job sees it
+     * @throws IOException if the home's configuration is invalid
+     */
+    int slots(Path home, JobOptions options) throws IOException {
+        String option = options.options().get(LocalJobManager.SLOTS);
+        if (option != null) {
+            return parseSlots(option, "option '" + LocalJobManager.SLOTS + "'");
+        }
+        Path config = home.resolve(CONFIG);
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(config)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        String value = properties.getProperty(SLOTS_KEY);
+        if (value == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            return parseSlots(value.trim(), "'" + SLOTS_KEY + "' in " + config);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param value a slot count
+     * @param where where it came from, for the message
+     * @return the count
+     * @throws IllegalArgumentException if it is not an integer from 1 to 1024
+     */
+    static int parseSlots(String value, String where) {
+        try {
+            int slots = Integer.parseInt(value);
+            if (slots >= 1 && slots <= MAX_SLOTS) {
+                return slots;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Invalid " + where + ": '" + value
+                + "'; the number of slots is an integer from 1 to " + MAX_SLOTS);
+    }
+}

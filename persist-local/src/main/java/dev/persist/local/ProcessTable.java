@@ -1,0 +1,126 @@
+package dev.persist.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads Linux's process table from {@code /proc}, without starting processes. A process is
+ * identified by its pid together with its start time in clock ticks since boot (field 22 of
+ * {@code /proc/PID/stat}) and the boot id, so that a reused pid is never mistaken for the job.
+ */
+final class ProcessTable {
+
+    private static final Path PROC = Path.of("/proc");
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+
+    private final Path proc;
+    private final Path bootIdFile;
+
+    ProcessTable() {
+        this(PROC, BOOT_ID);
+    }
+
+    ProcessTable(Path proc, Path bootIdFile) {
+        this.proc = proc;
+        this.bootIdFile = bootIdFile;
+    }
+
+    /**
+     * One line of {@code /proc/PID/stat}.
+     *
+     * @param pid the process id
+     * @param state the state letter (R, S, D, Z, T, ...)
+     * @param processGroup the process group id
+     * @param session the session id
+     * @param startTicks when it started, in clock ticks since boot
+     */
+    record Stat(long pid, char state, long processGroup, long session, long startTicks) {
+        boolean isZombie() {
+            return state == 'Z' || state == 'X';
+        }
+    }
+
+    /** @return this boot's id; it changes when the machine reboots */
+    String bootId() throws IOException {
+        return Files.readString(bootIdFile, StandardCharsets.US_ASCII).trim();
+    }
+
+    /**
+     * @param pid a process id
+     * @return its stat line, or empty if there is no such process
+     */
+    Optional<Stat> stat(long pid) {
+        try {
+            return Optional.of(parse(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.ISO_8859_1)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty(); // the process exited while it was being read
+        }
+    }
+
+    /**
+     * Whether a process still exists, is the same process (same start time) and is not a zombie.
+     *
+     * @param pid a process id
+     * @param startTicks its recorded start time
+     * @return true if that very process is alive
+     */
+    boolean isAlive(long pid, long startTicks) {
+        return stat(pid).filter(s -> s.startTicks() == startTicks && !s.isZombie()).isPresent();
+    }
+
+    /**
+     * @param session a session id
+     * @return the live (not zombie) processes of that session
+     */
+    List<Stat> sessionMembers(long session) throws IOException {
+        List<Stat> members = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, ProcessTable::isPid)) {
+            for (Path entry : entries) {
+                stat(Long.parseLong(entry.getFileName().toString()))
+                        .filter(s -> s.session() == session && !s.isZombie())
+                        .ifPresent(members::add);
+            }
+        }
+        return members;
+    }
+
+    private static boolean isPid(Path entry) {
+        String name = entry.getFileName().toString();
+        for (int i = 0; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
+    }
+
+    /**
+     * Parses a stat line. The command name (field 2) is in parentheses and may itself contain
+     * spaces and parentheses, so fields are counted from the last ')'.
+     */
+    static Stat parse(String line) {
+        int open = line.indexOf('(');
+        int close = line.lastIndexOf(')');
+        if (open < 0 || close < open || close + 2 >= line.length()) {
+            throw new IllegalArgumentException("Not a /proc/PID/stat line: " + line);
+        }
+        long pid = Long.parseLong(line.substring(0, open).trim());
+        String[] fields = line.substring(close + 2).trim().split(" ");
+        // fields[0] is field 3 (state); field N is fields[N - 3]
+        if (fields.length < 20) {
+            throw new IllegalArgumentException("Truncated /proc/PID/stat line: " + line);
+        }
+        return new Stat(pid, fields[0].charAt(0), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+                Long.parseLong(fields[19]));
+    }
+}

@@ -1,0 +1,348 @@
+package dev.persist.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.persist.Job;
+import dev.persist.JobStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Helpers shared by the end-to-end tests of the local backend. Some of them (those taking
+ * {@code String} paths) run inside jobs, in the runner JVM, so they must not need JUnit there.
+ */
+final class LocalTestSupport {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private LocalTestSupport() {
+    }
+
+    // ---- waiting -------------------------------------------------------------------------
+
+    /** Polls until the condition holds; fails naming {@code what} when the deadline passes. */
+    static void waitFor(BooleanSupplier condition, Duration timeout, String what) {
+        waitForValue(() -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), timeout, () -> what);
+    }
+
+    /** Polls until the supplier has a value; fails naming {@code what} when the deadline passes. */
+    static <T> T waitForValue(Supplier<Optional<T>> probe, Duration timeout, Supplier<String> what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return fail("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail("interrupted while waiting for " + what.get());
+            }
+        }
+    }
+
+    /** Waits until the job's status is terminal, asking {@code status()} (not {@code await()}). */
+    static JobStatus waitForTerminal(Job<?> job, Duration timeout) {
+        return waitForValue(() -> Optional.of(job.status()).filter(JobStatus::isTerminal), timeout,
+                () -> "job '" + job.name() + "' to reach a terminal status; info:\n" + job.info());
+    }
+
+    /** Waits for a file a task writes (atomically) and returns its trimmed content. */
+    static String awaitFile(Path file, Duration timeout) {
+        return waitForValue(() -> readIfPresent(file), timeout, () -> "file " + file);
+    }
+
+    static long awaitPid(Path file) {
+        return Long.parseLong(awaitFile(file, Duration.ofSeconds(30)));
+    }
+
+    private static Optional<String> readIfPresent(Path file) {
+        try {
+            return Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- called from inside tasks (runner JVM) -------------------------------------------
+
+    /** Writes a file as temp file plus rename, so a reader never sees it half written. */
+    static void writeAtomically(String file, String content) throws IOException {
+        Path target = Path.of(file);
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Records the current time in milliseconds since the epoch (comparable across JVMs). */
+    static void writeNow(String file) throws IOException {
+        writeAtomically(file, Long.toString(System.currentTimeMillis()));
+    }
+
+    /** Records the pid of the calling JVM. */
+    static void writeOwnPid(String file) throws IOException {
+        writeAtomically(file, Long.toString(ProcessHandle.current().pid()));
+    }
+
+    // ---- processes -----------------------------------------------------------------------
+
+    /** Fields of {@code /proc/PID/stat} after the command name, so that index 0 is field 3 (state). */
+    static Optional<String[]> procStat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            // the process vanished while we read it
+            return Optional.empty();
+        }
+    }
+
+    /** A process identity: pid plus start time in ticks (field 22), so a reused pid is not it. */
+    record ProcessId(long pid, String startTicks) {
+        static ProcessId of(long pid) {
+            String[] stat = procStat(pid).orElseThrow(() -> new AssertionError("process " + pid + " is not running"));
+            return new ProcessId(pid, stat[19]);
+        }
+
+        /** Alive: exists, not a zombie, same start time. */
+        boolean isAlive() {
+            return procStat(pid).filter(s -> !"Z".equals(s[0]) && startTicks.equals(s[19])).isPresent();
+        }
+
+        long processGroup() {
+            return Long.parseLong(procStat(pid).orElseThrow(() -> new AssertionError("process " + pid + " is gone"))[2]);
+        }
+    }
+
+    /** Live (non-zombie) processes whose process group is {@code pgid}. */
+    static Set<Long> processGroupMembers(long pgid) {
+        Set<Long> members = new TreeSet<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .forEach(pid -> procStat(pid)
+                            .filter(s -> !"Z".equals(s[0]) && Long.parseLong(s[2]) == pgid)
+                            .ifPresent(s -> members.add(pid)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return members;
+    }
+
+    private static void startDaemon(Runnable runnable) {
+        Thread thread = new Thread(runnable, "child-jvm-stdout");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Refuses to signal a process group that contains this test JVM (or init). */
+    static void assertForeignProcessGroup(long pgid) {
+        assertTrue(pgid > 1, "process group " + pgid);
+        assertNotEquals(ProcessId.of(ProcessHandle.current().pid()).processGroup(), pgid,
+                "refusing to signal the test JVM's own process group");
+    }
+
+    /** Runs a short command (argv, no shell) and asserts it exits 0. */
+    static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+            assertEquals(0, p.exitValue(), String.join(" ", command) + " failed: " + output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static boolean runningAsRoot(Path someFileOfOurs) {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(someFileOfOurs, "unix:uid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A JVM started with this JVM's class path, running {@code mainClass}: standard output is read
+     * line by line, standard error goes to a file shown in failure messages.
+     */
+    static final class ChildJvm implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader stdout;
+        private final Path stderr;
+        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        private ChildJvm(Process process, Path stderr) {
+            this.process = process;
+            this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.stderr = stderr;
+        }
+
+        /**
+         * @param prefix commands put before {@code java}, such as {@code setsid}; may be empty
+         * @param directory the working directory
+         * @param environment extra environment variables
+         * @param stderr the file receiving standard error
+         */
+        static ChildJvm start(List<String> prefix, Path directory, Map<String, String> environment, Path stderr,
+                Class<?> mainClass, String... args) {
+            List<String> command = new ArrayList<>(prefix);
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(mainClass.getName());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(stderr.toFile());
+            builder.environment().putAll(environment);
+            try {
+                return new ChildJvm(builder.start(), stderr);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Process process() {
+            return process;
+        }
+
+        /** Reads standard output until a line starting with one of the prefixes; returns that line. */
+        String awaitLine(Duration timeout, String... prefixes) {
+            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String l = stdout.readLine(); l != null; l = stdout.readLine()) {
+                        lines.add(l);
+                        for (String prefix : prefixes) {
+                            if (l.startsWith(prefix)) {
+                                return l;
+                            }
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, LocalTestSupport::startDaemon);
+            try {
+                String found = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (found == null) {
+                    fail("child JVM ended without printing " + List.of(prefixes) + "; " + describe());
+                }
+                return found;
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+                return fail("child JVM printed no line starting with " + List.of(prefixes) + " within "
+                        + timeout.toMillis() + " ms; " + describe());
+            } catch (ExecutionException e) {
+                throw new AssertionError(describe(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+
+        /** Waits for the JVM to exit and returns its exit code. */
+        int awaitExit(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    fail("child JVM " + process.pid() + " still running after " + timeout.toMillis() + " ms; " + describe());
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+
+        String describe() {
+            String err;
+            try {
+                err = Files.readString(stderr);
+            } catch (IOException e) {
+                err = "(stderr unreadable: " + e + ")";
+            }
+            return "stdout so far: " + lines + "; stderr: " + err;
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    // ---- assertions ----------------------------------------------------------------------
+
+    /** Asserts {@code text} contains {@code word}, ignoring case. */
+    static void assertMentions(String text, String word) {
+        assertTrue(text != null && text.toLowerCase(Locale.ROOT).contains(word.toLowerCase(Locale.ROOT)),
+                () -> "expected a mention of '" + word + "' in:\n" + text);
+    }
+
+    /**
+     * Asserts that {@code <home>/jobs} holds exactly the named job directories and nothing else
+     * (no directories of rejected submissions, no temporary files).
+     */
+    static void assertJobDirectories(Path home, String... expected) {
+        Path jobs = home.resolve("jobs");
+        Set<String> actual = new TreeSet<>();
+        if (Files.exists(jobs)) {
+            try (Stream<Path> entries = Files.list(jobs)) {
+                entries.forEach(p -> actual.add(p.getFileName().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertEquals(new TreeSet<>(List.of(expected)), actual, "entries of " + jobs);
+    }
+
+    /** The one file with this name anywhere in the job's directory. */
+    static Path findInJobDirectory(Job<?> job, String fileName) {
+        try (Stream<Path> files = Files.walk(job.directory())) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().equals(fileName)).toList();
+            assertEquals(1, found.size(), "files named " + fileName + " in " + job.directory() + ": " + found);
+            return found.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
