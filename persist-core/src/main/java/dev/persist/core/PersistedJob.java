@@ -101,15 +101,21 @@ final class PersistedJob<T> implements Job<T> {
         snapshotAt = System.nanoTime();
     }
 
-    JobState state() {
+    /** The state, or the batch answer {@link JobStore#list()} gave if it is recent. */
+    private JobState state() {
         JobState remembered = snapshot;
         if (remembered != null && System.nanoTime() - snapshotAt < SNAPSHOT_NANOS) {
             return remembered;
         }
+        return freshState();
+    }
+
+    /** The state as it is now; what waiting, fetching, cancelling and cleaning up act on. */
+    private JobState freshState() {
+        snapshot = null;
         if (!Files.isDirectory(dir.path())) {
             throw new NoSuchJobException(name, store.home());
         }
-        snapshot = null;
         return store.states(List.of(this)).get(this);
     }
 
@@ -142,7 +148,7 @@ final class PersistedJob<T> implements Job<T> {
     public JobStatus await(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout is null");
         long start = System.nanoTime();
-        JobState state = state();
+        JobState state = freshState();
         if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
             return state.status();
         }
@@ -171,7 +177,7 @@ final class PersistedJob<T> implements Job<T> {
                     return ended.get().status();
                 }
                 if (System.nanoTime() >= nextCheck) {
-                    state = state();
+                    state = freshState();
                     if (state.status().isTerminal()) {
                         return state.status();
                     }
@@ -211,7 +217,7 @@ final class PersistedJob<T> implements Job<T> {
     @SuppressWarnings("unchecked")
     public T fetch() {
         await();
-        JobState state = state();
+        JobState state = freshState();
         if (state.status() != JobStatus.DONE) {
             throw failure(state);
         }
@@ -328,8 +334,7 @@ final class PersistedJob<T> implements Job<T> {
 
     @Override
     public boolean cancel() {
-        snapshot = null;
-        JobState state = state();
+        JobState state = freshState();
         if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
             return false;
         }
@@ -341,13 +346,12 @@ final class PersistedJob<T> implements Job<T> {
         } catch (IOException e) {
             throw new PersistException("Cannot cancel job '" + name + "': " + e.getMessage(), e);
         }
-        return state().status() == JobStatus.CANCELLED;
+        return freshState().status() == JobStatus.CANCELLED;
     }
 
     @Override
     public void cleanup() {
-        snapshot = null;
-        JobState state = state();
+        JobState state = freshState();
         if (!state.status().isTerminal() && state.status() != JobStatus.EMPTY) {
             throw new IllegalStateException("Job '" + name + "' is " + state.status()
                     + "; cancel it first (cancel(), or `persist cancel " + name + "`), then clean it up");
