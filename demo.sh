@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 classpath=persist-local/target/demo.classpath
 if [ ! -f "$classpath" ] || [ -n "$(find persist-*/src pom.xml persist-*/pom.xml -newer "$classpath" -print -quit)" ]; then
     echo "building Persist (once)..." >&2
-    mvn -q -B -DskipTests install
-    mvn -q -B -pl persist-local test-compile dependency:build-classpath \
+    mvn -q -B -Dstyle.color=never -DskipTests install
+    mvn -q -B -Dstyle.color=never -pl persist-local test-compile dependency:build-classpath \
         -Dmdep.includeScope=test -Dmdep.outputFile=target/demo.classpath.tmp
     mv persist-local/target/demo.classpath.tmp "$classpath"
 fi

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * The implementation behind {@link dev.persist.Persist}, found by {@link java.util.ServiceLoader}.
@@ -44,6 +45,9 @@ public final class CoreRuntime implements PersistRuntime {
                 if (i == null) {
                     BackendDiscovery discovery = BackendDiscovery.discover(CoreRuntime.class.getClassLoader());
                     i = Guice.createInjector(new CoreModule(discovery));
+                    for (String problem : i.getInstance(Backends.class).problems()) {
+                        LoggerFactory.getLogger(CoreRuntime.class).warn(problem);
+                    }
                     injector = i;
                 }
             }

@@ -195,10 +195,19 @@ final class JobStore implements Jobs {
     }
 
     private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
+        return HostName.NAME;
+    }
+
+    /** Looked up once: a name service lookup can be slow. */
+    private static final class HostName {
+        static final String NAME = lookup();
+
+        private static String lookup() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import dev.persist.spi.LaunchRequest;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,8 +154,8 @@ public final class LocalJobManager implements JobManager {
         new SessionKiller(processes).kill(handle.pid(), STOP_GRACE);
     }
 
-    private static String hostName() throws IOException {
-        return InetAddress.getLocalHost().getHostName();
+    private String hostName() throws IOException {
+        return processes.hostName();
     }
 
     /** The handle {@link #launch} returns, read back. */

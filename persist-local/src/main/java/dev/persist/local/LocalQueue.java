@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The local queue's files under {@code <home>/local/}: the gate script and the {@code queue/}
@@ -26,6 +27,7 @@ final class LocalQueue {
     static final String CONFIG = "config.properties";
     static final String SLOTS_KEY = "local.slots";
     private static final int MAX_SLOTS = 1024;
+    private static final AtomicLong LAST_TICKET = new AtomicLong();
 
     /**
      * Creates {@code <home>/local/queue/} (mode 0700) and the current gate script.
@@ -66,7 +68,9 @@ final class LocalQueue {
      */
     String ticket(String name) {
         Instant now = Instant.now();
-        return String.format("%012d%09d-%s", now.getEpochSecond(), now.getNano(), name);
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        // strictly increasing within this JVM even when the clock's resolution is coarse
+        return String.format("%021d-%s", LAST_TICKET.updateAndGet(last -> Math.max(last + 1, nanos)), name);
     }
 
     /**

@@ -19,17 +19,20 @@ final class ProcessTable {
 
     private static final Path PROC = Path.of("/proc");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final Path HOST_NAME = Path.of("/proc/sys/kernel/hostname");
 
     private final Path proc;
     private final Path bootIdFile;
+    private final Path hostNameFile;
 
     ProcessTable() {
-        this(PROC, BOOT_ID);
+        this(PROC, BOOT_ID, HOST_NAME);
     }
 
-    ProcessTable(Path proc, Path bootIdFile) {
+    ProcessTable(Path proc, Path bootIdFile, Path hostNameFile) {
         this.proc = proc;
         this.bootIdFile = bootIdFile;
+        this.hostNameFile = hostNameFile;
     }
 
     /**
@@ -45,6 +48,11 @@ final class ProcessTable {
         boolean isZombie() {
             return state == 'Z' || state == 'X';
         }
+    }
+
+    /** @return this machine's host name, as the kernel has it (no name service lookup) */
+    String hostName() throws IOException {
+        return Files.readString(hostNameFile, StandardCharsets.US_ASCII).trim();
     }
 
     /** @return this boot's id; it changes when the machine reboots */

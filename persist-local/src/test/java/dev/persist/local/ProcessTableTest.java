@@ -51,10 +51,13 @@ class ProcessTableTest {
         Files.createDirectories(proc.resolve("self"));
         Path bootId = proc.resolve("boot_id");
         Files.writeString(bootId, "abc\n");
-        ProcessTable table = new ProcessTable(proc, bootId);
+        Path hostName = proc.resolve("hostname");
+        Files.writeString(hostName, "node7\n");
+        ProcessTable table = new ProcessTable(proc, bootId, hostName);
         assertEquals(java.util.List.of(10L, 11L),
                 table.sessionMembers(10).stream().map(ProcessTable.Stat::pid).sorted().toList());
         assertEquals("abc", table.bootId());
+        assertEquals("node7", table.hostName());
     }
 
     private static String tail(long startTicks) {

@@ -1,0 +1,110 @@
+package dev.persist.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.persist.JobOptions;
+import dev.persist.spi.BackendState;
+import dev.persist.spi.BackendState.Phase;
+import dev.persist.spi.JobRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local backend's answers about handles, against the real process table. */
+class LocalJobManagerTest {
+
+    @TempDir
+    Path home;
+
+    private final ProcessTable processes = new ProcessTable();
+    private final LocalJobManager manager = new LocalJobManager(processes, new LocalQueue());
+
+    private JobRef ref(long pid, long startTicks, String bootId, String host) {
+        return new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", Long.toString(pid),
+                "startTicks", Long.toString(startTicks), "bootId", bootId, "host", host), Instant.now());
+    }
+
+    private BackendState query(JobRef ref) throws IOException {
+        return manager.query(List.of(ref)).get("j");
+    }
+
+    @Test
+    void aLiveProcessWithTheRecordedStartTimeIsActive() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        long ticks = processes.stat(pid).orElseThrow().startTicks();
+        assertEquals(Phase.ACTIVE, query(ref(pid, ticks, processes.bootId(), processes.hostName())).phase());
+    }
+
+    @Test
+    void aReusedPidIsNotTheJob() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        long ticks = processes.stat(pid).orElseThrow().startTicks();
+        assertEquals(Phase.GONE, query(ref(pid, ticks - 1, processes.bootId(), processes.hostName())).phase());
+    }
+
+    @Test
+    void aRebootEndsEveryJob() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        long ticks = processes.stat(pid).orElseThrow().startTicks();
+        BackendState state = query(ref(pid, ticks, "another-boot", processes.hostName()));
+        assertEquals(Phase.GONE, state.phase());
+        assertTrue(state.detail().contains("rebooted"), state.detail());
+    }
+
+    @Test
+    void aJobOnAnotherHostIsNeitherCheckedNorCancelledHere() throws IOException {
+        JobRef elsewhere = ref(1, 1, processes.bootId(), "other-host");
+        BackendState state = query(elsewhere);
+        assertEquals(Phase.ACTIVE, state.phase());
+        assertTrue(state.detail().contains("other-host"), state.detail());
+        IOException e = assertThrows(IOException.class, () -> manager.cancel(elsewhere));
+        assertTrue(e.getMessage().contains("cancel it there"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptHandleIsReportedWithItsFields() {
+        JobRef broken = new JobRef("j", home, home, Map.of("pid", "x"), Instant.now());
+        IOException e = assertThrows(IOException.class, () -> manager.query(List.of(broken)));
+        assertTrue(e.getMessage().contains("expected pid, startTicks, bootId and host"), e.getMessage());
+    }
+
+    @Test
+    void unknownOptionsAndBadSlotCountsAreRejected() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> manager.validate(JobOptions.backend("local").option("partition", "gpu")));
+        assertEquals("Unknown option 'partition' for backend 'local'; it understands: slots (how many jobs may run at once)",
+                unknown.getMessage());
+        IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
+                () -> manager.validate(JobOptions.backend("local").option("slots", "0")));
+        assertTrue(slots.getMessage().contains("an integer from 1 to 1024"), slots.getMessage());
+        manager.validate(JobOptions.backend("local").option("slots", "3"));
+    }
+
+    @Test
+    void slotsComeFromTheJobThenTheHomeThenTheCpuCount() throws IOException {
+        LocalQueue queue = new LocalQueue();
+        JobOptions plain = JobOptions.backend("local");
+        assertEquals(Runtime.getRuntime().availableProcessors(), queue.slots(home, plain));
+        Files.writeString(home.resolve(LocalQueue.CONFIG), "# defaults\nlocal.slots = 3\n");
+        assertEquals(3, queue.slots(home, plain));
+        assertEquals(1, queue.slots(home, plain.option("slots", "1")));
+        Files.writeString(home.resolve(LocalQueue.CONFIG), "local.slots=many\n");
+        IOException e = assertThrows(IOException.class, () -> queue.slots(home, plain));
+        assertTrue(e.getMessage().contains("'local.slots' in " + home.resolve(LocalQueue.CONFIG)), e.getMessage());
+    }
+
+    @Test
+    void ticketsSortInSubmissionOrder() {
+        LocalQueue queue = new LocalQueue();
+        String first = queue.ticket("zzz");
+        String second = queue.ticket("aaa");
+        assertTrue(first.compareTo(second) < 0, first + " then " + second);
+    }
+}
