@@ -18,6 +18,7 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.URISerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -56,6 +57,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  */
 public final class KryoCodec {
     private static final int BUFFER_SIZE = 64 * 1024;
+    private static final int MAX_PATH_STEPS = 10;
+    private static final Pattern ARRAY_NAME = Pattern.compile("^\\[+L(.+);$");
     private static final Pattern FIELD_TRACE = Pattern.compile("(\\S+) \\((\\S+)\\)");
 
     private final ClassLoader defaultLoader = KryoCodec.class.getClassLoader();
@@ -65,6 +68,10 @@ public final class KryoCodec {
             return newKryo();
         }
     };
+
+    /** Creates a codec. Kryo instances are made as needed, one for each concurrent call. */
+    public KryoCodec() {
+    }
 
     /**
      * Writes a value to a stream, buffering at most 64 KiB of it at a time. The stream is flushed,
@@ -83,7 +90,7 @@ public final class KryoCodec {
             Output output = new Output(stream, BUFFER_SIZE);
             kryo.writeClassAndObject(output, value);
             output.flush();
-        } catch (KryoException | UnserializableValueException e) {
+        } catch (RuntimeException e) {
             if (stream.failure != null) {
                 throw stream.failure;
             }
@@ -104,7 +111,7 @@ public final class KryoCodec {
             Output output = new Output(BUFFER_SIZE, -1);
             kryo.writeClassAndObject(output, value);
             return output.toBytes();
-        } catch (KryoException | UnserializableValueException e) {
+        } catch (RuntimeException e) {
             throw unserializable(e, value);
         } finally {
             pool.free(kryo);
@@ -142,7 +149,8 @@ public final class KryoCodec {
      *     classes {@code loader} sees
      */
     public Object fromBytes(byte[] bytes, ClassLoader loader) throws UnreadableDataException {
-        return read(new Input(requireNonNull(bytes, "bytes is null")), loader);
+        // A stream-backed Input reports missing bytes as an underflow, as when reading a file.
+        return read(new Input(new ByteArrayInputStream(requireNonNull(bytes, "bytes is null")), BUFFER_SIZE), loader);
     }
 
     private Object read(Input input, ClassLoader loader) throws UnreadableDataException {
@@ -181,7 +189,7 @@ public final class KryoCodec {
         kryo.addDefaultSerializer(AtomicInteger.class, new AtomicIntegerSerializer());
         kryo.addDefaultSerializer(AtomicLong.class, new AtomicLongSerializer());
         kryo.addDefaultSerializer(AtomicReference.class, new AtomicReferenceSerializer());
-        UnmodifiableViewSerializer.addDefaultSerializers(kryo);
+        CopyingSerializer.register(kryo);
         kryo.register(Object[].class);
         kryo.register(Class.class);
         kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer(references));
@@ -217,12 +225,36 @@ public final class KryoCodec {
             if (start < 0) {
                 continue;
             }
+            String previous = null;
+            int repeats = 0;
             for (String line : message.substring(start + "Serialization trace:\n".length()).split("\n")) {
                 Matcher field = FIELD_TRACE.matcher(line);
-                steps.add(field.matches() ? "field '" + field.group(1) + "' (" + field.group(2) + ")" : line);
+                String step = field.matches() ? describeField(field.group(1), field.group(2)) : line;
+                if (step.equals(previous)) {
+                    steps.set(steps.size() - 1, step + " (" + ++repeats + " times)");
+                } else {
+                    steps.add(step);
+                    previous = step;
+                    repeats = 1;
+                }
             }
         }
+        if (steps.size() > MAX_PATH_STEPS) {
+            int omitted = steps.size() - MAX_PATH_STEPS;
+            steps.subList(MAX_PATH_STEPS / 2, steps.size() - MAX_PATH_STEPS / 2).clear();
+            steps.add(MAX_PATH_STEPS / 2, "(" + omitted + " more)");
+        }
         return steps.isEmpty() ? "" : " Reached through: " + String.join(" <- ", steps) + ".";
+    }
+
+    private static String describeField(String name, String owner) {
+        if (name.startsWith("this$")) {
+            return "the enclosing instance of " + owner;
+        }
+        if (name.startsWith("val$")) {
+            return "captured variable '" + name.substring("val$".length()) + "' of " + owner;
+        }
+        return "field '" + name + "' (" + owner + ")";
     }
 
     private static UnreadableDataException unreadable(RuntimeException e) {
@@ -231,7 +263,7 @@ public final class KryoCodec {
                 return new UnreadableDataException(t.getMessage(), e);
             }
             if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
-                String name = t.getMessage().replace('/', '.');
+                String name = ARRAY_NAME.matcher(t.getMessage().replace('/', '.')).replaceFirst("$1");
                 return new UnreadableDataException("Cannot read the value: class " + name + " is not available in"
                         + " this JVM. Read it with the class path it was written with.", e);
             }
@@ -239,6 +271,10 @@ public final class KryoCodec {
                 return new UnreadableDataException("Cannot read the value: class " + invalid.classname
                         + " changed incompatibly since the value was written. Read it with the class path it was"
                         + " written with.", e);
+            }
+            if (t instanceof StackOverflowError) {
+                return new UnreadableDataException("Cannot read the value: it is nested too deeply for this thread's"
+                        + " stack. Read it on a thread with a larger stack (-Xss).", e);
             }
             if (t instanceof KryoBufferUnderflowException || t instanceof EOFException) {
                 return new UnreadableDataException("Cannot read the value: the data ends too early. It was"

@@ -72,11 +72,8 @@ final class SerializerPolicy extends SerializerFactory.BaseSerializerFactory<Ser
                     + " implement java.io.Serializable.";
         }
         if (type != closed) {
-            return prefix + "it extends " + closed.getName() + ", whose fields only Java serialization can read,"
-                    + " but it does not implement java.io.Serializable. Make it Serializable, or capture the data"
-                    + " it holds instead.";
-        }
-        if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
+            prefix += "it is a " + closed.getName() + ", and ";
+        } else if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
             return prefix + "it is a view or wrapper of another collection, internal to the JDK, and cannot be"
                     + " rebuilt in another JVM. Copy it into a plain collection first, e.g. new ArrayList<>(view)"
                     + " or new HashMap<>(view).";
