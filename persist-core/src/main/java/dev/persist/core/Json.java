@@ -184,16 +184,16 @@ public final class Json {
             StringBuilder out = new StringBuilder();
             pos++;
             while (true) {
+                int run = pos;
+                while (pos < s.length() && s.charAt(pos) != '"' && s.charAt(pos) != '\\') {
+                    pos++;
+                }
+                out.append(s, run, pos);
                 if (pos >= s.length()) {
                     throw error("unterminated string");
                 }
-                char c = s.charAt(pos++);
-                if (c == '"') {
+                if (s.charAt(pos++) == '"') {
                     return out.toString();
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
                 }
                 if (pos >= s.length()) {
                     throw error("unterminated escape");

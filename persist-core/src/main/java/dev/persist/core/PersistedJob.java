@@ -373,8 +373,9 @@ final class PersistedJob<T> implements Job<T> {
         line(s, "Backend", r.backend() + describe(r));
         line(s, "Runs", r.kind() == JobKind.JAVA ? "Java task" : "command " + String.join(" ", r.command()));
         line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
-        Optional<Instant> started = dir.time(JobDir.STARTED);
-        Optional<Instant> ended = dir.time(JobDir.EXIT);
+        // Markers read after the status may be newer than it: describe the job as of its status.
+        Optional<Instant> started = state.status() == JobStatus.QUEUED ? Optional.empty() : dir.time(JobDir.STARTED);
+        Optional<Instant> ended = state.status().isTerminal() ? dir.time(JobDir.EXIT) : Optional.empty();
         started.ifPresent(t -> line(s, "Started", TIME.format(t)));
         ended.ifPresent(t -> line(s, "Ended", TIME.format(t)));
         started.ifPresent(t -> line(s, "Run time", runTime(Duration.between(t, ended.orElse(store.clock().instant())))));

@@ -73,13 +73,15 @@ public final class LocalJobManager implements JobManager {
     @Override
     public Map<String, String> launch(LaunchRequest request) throws IOException {
         Path queueDir = queue.prepare(request.home());
+        int slots = queue.slots(request.home(), request.options());
+        String ticket = queue.enqueue(queueDir, request.name());
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.add("/bin/sh");
         argv.add(queueDir.resolve(LocalQueue.SCRIPT).toString());
         argv.add(queueDir.toString());
-        argv.add(queue.ticket(request.name()));
-        argv.add(Integer.toString(queue.slots(request.home(), request.options())));
+        argv.add(ticket);
+        argv.add(Integer.toString(slots));
         argv.addAll(request.command());
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(request.workingDirectory().toFile())
@@ -87,7 +89,13 @@ public final class LocalJobManager implements JobManager {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(request.stdout().toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(request.stderr().toFile()));
         builder.environment().putAll(request.environment());
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            queue.withdraw(queueDir, ticket);
+            throw e;
+        }
         long pid = process.pid();
         // The start time is fixed at fork, before setsid and sh exec: read it while the pid is ours.
         long startTicks = processes.stat(pid).map(ProcessTable.Stat::startTicks).orElse(-1L);
@@ -96,6 +104,7 @@ public final class LocalJobManager implements JobManager {
         handle.put("startTicks", Long.toString(startTicks));
         handle.put("bootId", processes.bootId());
         handle.put("host", hostName());
+        handle.put("ticket", ticket);
         return handle;
     }
 
@@ -143,31 +152,35 @@ public final class LocalJobManager implements JobManager {
             throw new IOException("Job '" + job.name() + "' runs on host " + handle.host()
                     + "; cancel it there (this is " + host + ")");
         }
-        if (!handle.bootId().equals(processes.bootId())) {
-            return; // the machine rebooted: nothing of the job is left
+        // After a reboot nothing of the job is left; a pid with another start time belongs to
+        // another process, and the job's session is gone. Otherwise, while any member of the
+        // session lives, the kernel does not reuse its id, so every member found now is the job's.
+        boolean rebooted = !handle.bootId().equals(processes.bootId());
+        boolean reused = processes.stat(handle.pid()).filter(s -> s.startTicks() != handle.startTicks()).isPresent();
+        if (!rebooted && !reused) {
+            new SessionKiller(processes).kill(handle.pid(), STOP_GRACE);
         }
-        if (processes.stat(handle.pid()).filter(s -> s.startTicks() != handle.startTicks()).isPresent()) {
-            return; // the pid now belongs to another process: the job's session is gone
+        // A job killed before its gate took its ticket would hold up the jobs behind it.
+        if (handle.ticket() != null) {
+            queue.withdraw(LocalQueue.directory(job.home()), handle.ticket());
         }
-        // While any member of the session lives, the kernel does not reuse its id, so every
-        // member found now is the job's.
-        new SessionKiller(processes).kill(handle.pid(), STOP_GRACE);
     }
 
     private String hostName() throws IOException {
         return processes.hostName();
     }
 
-    /** The handle {@link #launch} returns, read back. */
-    private record Handle(long pid, long startTicks, String bootId, String host) {
+    /** The handle {@link #launch} returns, read back; {@code ticket} is null for handles written before tickets. */
+    private record Handle(long pid, long startTicks, String bootId, String host, String ticket) {
         static Handle of(JobRef job) throws IOException {
             Map<String, String> h = job.handle();
             try {
                 return new Handle(Long.parseLong(h.get("pid")), Long.parseLong(h.get("startTicks")),
-                        Objects.requireNonNull(h.get("bootId")), Objects.requireNonNull(h.get("host")));
-            } catch (NumberFormatException | NullPointerException e) {
+                        Objects.requireNonNull(h.get("bootId")), Objects.requireNonNull(h.get("host")),
+                        LocalQueue.checkTicket(h.get("ticket")));
+            } catch (IllegalArgumentException | NullPointerException e) {
                 throw new IOException("Job '" + job.name() + "' has an invalid local handle " + h
-                        + "; expected pid, startTicks, bootId and host");
+                        + "; expected pid, startTicks, bootId, host and a queue ticket");
             }
         }
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The local queue's files under {@code <home>/local/}: the gate script and the {@code queue/}
@@ -28,6 +29,15 @@ final class LocalQueue {
     static final String SLOTS_KEY = "local.slots";
     private static final int MAX_SLOTS = 1024;
     private static final AtomicLong LAST_TICKET = new AtomicLong();
+    private static final Pattern TICKET = Pattern.compile("[0-9]{21}-[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+    /**
+     * @param home the Persist home
+     * @return its queue directory, {@code <home>/local/queue/}
+     */
+    static Path directory(Path home) {
+        return home.resolve("local").resolve("queue");
+    }
 
     /**
      * Creates {@code <home>/local/queue/} (mode 0700) and the current gate script.
@@ -36,7 +46,7 @@ final class LocalQueue {
      * @return the queue directory; the script is in it
      */
     Path prepare(Path home) throws IOException {
-        Path dir = home.resolve("local").resolve("queue");
+        Path dir = directory(home);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             try {
@@ -60,6 +70,48 @@ final class LocalQueue {
             }
         }
         return dir;
+    }
+
+    /**
+     * Takes the job's place in the queue: creates its ticket, empty, in the queue directory. The
+     * job's gate script locks it and writes into it once it runs; until then, jobs behind it wait
+     * for it. Creating it before the job starts keeps submission order even when a later job's
+     * process starts first.
+     *
+     * @param queueDir the queue directory, from {@link #prepare(Path)}
+     * @param name the job's name
+     * @return the ticket, which sorts in submission order; {@link #withdraw} it if the job does not start
+     */
+    String enqueue(Path queueDir, String name) throws IOException {
+        String ticket = ticket(name);
+        Files.createFile(ticketFile(queueDir, ticket), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return ticket;
+    }
+
+    /**
+     * Removes the ticket of a job that could not be started.
+     *
+     * @param queueDir the queue directory
+     * @param ticket the ticket from {@link #enqueue}
+     */
+    void withdraw(Path queueDir, String ticket) throws IOException {
+        Files.deleteIfExists(ticketFile(queueDir, ticket));
+    }
+
+    /**
+     * @param ticket a ticket read back from a job's handle, or null
+     * @return the ticket
+     * @throws IllegalArgumentException if it is not one {@link #ticket} makes
+     */
+    static String checkTicket(String ticket) {
+        if (ticket != null && !TICKET.matcher(ticket).matches()) {
+            throw new IllegalArgumentException("invalid queue ticket '" + ticket + "'");
+        }
+        return ticket;
+    }
+
+    private static Path ticketFile(Path queueDir, String ticket) {
+        return queueDir.resolve(ticket + ".wait");
     }
 
     /**

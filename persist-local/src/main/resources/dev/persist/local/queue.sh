@@ -1,12 +1,13 @@
 #!/bin/sh
-# Persist local queue gate, written by persist-local into <home>/local/.
+# Persist local queue gate, written by persist-local into <home>/local/queue/.
 #
 # Usage: queue.sh QUEUE_DIR TICKET SLOTS COMMAND [ARG...]
 #
 # Waits until every job queued before this one has started (first come, first served), then for
 # a free slot among slot.0 .. slot.(SLOTS-1), then replaces itself with COMMAND, which keeps the
 # slot's lock on fd 9 until it exits. Locks are flock(1) locks, so they die with their holder: a
-# killed job never blocks the queue. TICKET sorts in submission order.
+# killed job never blocks the queue. TICKET sorts in submission order; the submitter created
+# QUEUE_DIR/TICKET.wait before starting this script.
 # Arguments are only ever passed on as "$@": nothing here is evaluated.
 set -u
 queue=$1 ticket=$2 slots=$3
@@ -15,39 +16,49 @@ case "$slots" in
     '' | *[!0-9]* | 0) echo "persist: queue.sh: invalid slot count '$slots'" >&2; exit 2 ;;
 esac
 
-# Publish a ticket that is already locked: create and lock it under a temporary name, then
-# rename it, so that a waiting ticket is never seen unlocked.
+# The submitter created our ticket, empty, before starting us, so that jobs submitted after
+# this one wait for it even if they start first. Lock it, then write into it: a ticket that is
+# unlocked but not empty belongs to a job that died while queued.
 me="$queue/$ticket.wait"
-exec 8>"$me.new"
+exec 8>>"$me"
 flock 8
-mv -f "$me.new" "$me"
+echo $$ >&8
 
-# 1. Wait while a ticket before ours is still waiting. An unlocked ticket belongs to a job that
-#    died while queued: remove it.
+# 1. Wait for the ticket just before ours: its lock is released when that job takes a slot (it
+#    removes the ticket) or dies while queued (the ticket stays: remove it). An empty ticket is a
+#    job still starting; one empty for over a minute lost its submitter before it started. Each
+#    job waits on one predecessor, so the queue costs a few processes per job, not one per job
+#    ahead. The glob sorts tickets in submission order and is expanded by the shell itself.
 while :; do
     ahead=
     for f in "$queue"/*.wait; do
         [ "$f" = "$me" ] && break
-        [ -e "$f" ] || continue
-        if flock -n "$f" true 2>/dev/null; then
-            rm -f "$f"
-        else
-            ahead=$f
-        fi
+        [ -e "$f" ] && ahead=$f
     done
     [ -z "$ahead" ] && break
-    flock "$ahead" true 2>/dev/null    # until that job starts or dies
-    rm -f "$ahead"
+    if [ -s "$ahead" ]; then
+        flock "$ahead" true 2>/dev/null
+        rm -f "$ahead"
+    elif [ -n "$(find "$ahead" -mmin +1 2>/dev/null)" ]; then
+        rm -f "$ahead"
+    else
+        sleep 0.01
+    fi
 done
 
-# 2. Take a free slot: one pass without waiting, then wait a quarter second on each in turn.
+# 2. Take a free slot: one pass without waiting, then wait on each slot in turn for a share of
+#    half a second, so a freed slot is taken within about half a second whatever their number.
+#    Only the job at the head of the queue gets here while all slots are busy.
+ms=$((500 / slots))
+[ "$ms" -lt 20 ] && ms=20
+case $ms in ??) share=0.0$ms ;; *) share=0.$ms ;; esac
 n=0
 while :; do
     exec 9>"$queue/slot.$((n % slots))"
     if [ "$n" -lt "$slots" ]; then
         flock -n 9 && break
     else
-        flock -w 0.25 9 && break
+        flock -w "$share" 9 && break
     fi
     n=$((n + 1))
 done

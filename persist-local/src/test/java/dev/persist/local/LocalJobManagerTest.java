@@ -1,6 +1,7 @@
 package dev.persist.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import dev.persist.spi.JobRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,31 @@ class LocalJobManagerTest {
     void aCorruptHandleIsReportedWithItsFields() {
         JobRef broken = new JobRef("j", home, home, Map.of("pid", "x"), Instant.now());
         IOException e = assertThrows(IOException.class, () -> manager.query(List.of(broken)));
-        assertTrue(e.getMessage().contains("expected pid, startTicks, bootId and host"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected pid, startTicks, bootId, host and a queue ticket"), e.getMessage());
+    }
+
+    @Test
+    void aTicketThatIsNoTicketIsNeverUsedAsAPath() throws IOException {
+        Path outside = Files.createFile(home.resolve("victim.wait"));
+        JobRef tampered = new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", "1", "startTicks", "1",
+                "bootId", processes.bootId(), "host", processes.hostName(), "ticket", "../../victim"), Instant.now());
+        IOException e = assertThrows(IOException.class, () -> manager.cancel(tampered));
+        assertTrue(e.getMessage().contains("invalid local handle"), e.getMessage());
+        assertTrue(Files.exists(outside));
+    }
+
+    @Test
+    void cancellingAJobWithdrawsItsTicket() throws IOException {
+        LocalQueue queue = new LocalQueue();
+        Path queueDir = queue.prepare(home);
+        String ticket = queue.enqueue(queueDir, "j");
+        // pid 1 with start ticks it does not have: a session that is long gone
+        JobRef gone = new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", "1", "startTicks", "-2",
+                "bootId", processes.bootId(), "host", processes.hostName(), "ticket", ticket), Instant.now());
+
+        manager.cancel(gone);
+
+        assertFalse(Files.exists(queueDir.resolve(ticket + ".wait")));
     }
 
     @Test
@@ -106,5 +132,20 @@ class LocalJobManagerTest {
         String first = queue.ticket("zzz");
         String second = queue.ticket("aaa");
         assertTrue(first.compareTo(second) < 0, first + " then " + second);
+    }
+
+    @Test
+    void aTicketIsAPrivateEmptyFileUntilItsJobTakesIt() throws IOException {
+        LocalQueue queue = new LocalQueue();
+        Path queueDir = queue.prepare(home);
+        String ticket = queue.enqueue(queueDir, "job");
+        Path file = queueDir.resolve(ticket + ".wait");
+        assertEquals(0, Files.size(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(queueDir)));
+
+        queue.withdraw(queueDir, ticket);
+
+        assertFalse(Files.exists(file));
     }
 }

@@ -1,19 +1,37 @@
 package dev.persist.local;
 
+import static dev.persist.local.LocalTestSupport.assertForeignProcessGroup;
 import static dev.persist.local.LocalTestSupport.awaitFile;
+import static dev.persist.local.LocalTestSupport.run;
+import static dev.persist.local.LocalTestSupport.waitFor;
+import static dev.persist.local.LocalTestSupport.waitForTerminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.Job;
+import dev.persist.JobOptions;
 import dev.persist.JobStatus;
 import dev.persist.PersistentTask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The local backend runs at most as many jobs as slots allow; the others wait their turn. */
 class LocalQueueTest extends LocalJobTestBase {
+
+    private static final Pattern HANDLE_PID = Pattern.compile("\"pid\":\\s*\"(\\d+)\"");
 
     /** Records wall-clock start and end times (comparable across JVMs) around a short sleep. */
     private static PersistentTask<String> timed(String startFile, String endFile) {
@@ -27,6 +45,33 @@ class LocalQueueTest extends LocalJobTestBase {
 
     private long time(String file) {
         return Long.parseLong(awaitFile(scratch.resolve(file), Duration.ofSeconds(5)));
+    }
+
+    /**
+     * A command job (no JVM) that creates {@code <name>.started} in the scratch directory, then
+     * waits until {@code release} exists.
+     */
+    private Job<Integer> held(String name, JobOptions options) {
+        return jobs.submit(name, options, List.of("/bin/sh", "-c",
+                ": > \"$1\"; while [ ! -e \"$2\" ]; do sleep 0.05; done",
+                "sh", scratchFile(name + ".started"), scratchFile("release")));
+    }
+
+    private boolean started(String name) {
+        return Files.exists(scratch.resolve(name + ".started"));
+    }
+
+    private void release() throws IOException {
+        Files.createFile(scratch.resolve("release"));
+    }
+
+    /** The process group (= session) the local backend recorded for a job, from its job.json. */
+    private long processGroupOf(Job<?> job) throws IOException {
+        Matcher m = HANDLE_PID.matcher(Files.readString(job.directory().resolve("job.json")));
+        assertTrue(m.find(), "no pid in " + job.name() + "'s job.json");
+        long pgid = Long.parseLong(m.group(1));
+        assertForeignProcessGroup(pgid);
+        return pgid;
     }
 
     @Test
@@ -50,6 +95,113 @@ class LocalQueueTest extends LocalJobTestBase {
             long start = time(names.get(i) + ".start");
             assertTrue(previousEnd <= start, names.get(i) + " started at " + start + ", before "
                     + names.get(i - 1) + " ended at " + previousEnd);
+        }
+    }
+
+    @Test
+    void manyQueuedJobsStartInSubmissionOrder() throws IOException {
+        Path order = scratch.resolve("order");
+        Job<Integer> gate = held("gate", oneSlot());
+        waitFor(() -> started("gate"), GENEROUS, "the first job to start");
+        List<String> names = IntStream.range(0, 20).mapToObj(i -> "job-" + i).toList();
+        List<Job<Integer>> queued = new ArrayList<>();
+        for (String name : names) {
+            queued.add(jobs.submit(name, oneSlot(), List.of("/bin/sh", "-c",
+                    "printf '%s\\n' \"$PERSIST_JOB_NAME\" >> \"$1\"", "sh", order.toString())));
+        }
+        for (Job<Integer> job : queued) {
+            assertEquals(JobStatus.QUEUED, job.status(), job::info);
+        }
+
+        release();
+
+        assertEquals(JobStatus.DONE, gate.await(GENEROUS), gate::info);
+        for (Job<Integer> job : queued) {
+            assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
+        }
+        assertEquals(names, Files.readAllLines(order));
+    }
+
+    @Test
+    void aJobsSlotCountLetsThatManyRunAtOnce() throws IOException {
+        JobOptions twoSlots = local().option("slots", "2");
+        Job<Integer> a = held("a", twoSlots);
+        Job<Integer> b = held("b", twoSlots);
+        Job<Integer> c = held("c", twoSlots);
+
+        waitFor(() -> started("a") && started("b"), GENEROUS, "two jobs running at once");
+        assertEquals(JobStatus.RUNNING, a.status(), a::info);
+        assertEquals(JobStatus.RUNNING, b.status(), b::info);
+        assertEquals(JobStatus.QUEUED, c.status(), c::info);
+        assertFalse(started("c"), "a third job started with two slots");
+
+        release();
+
+        for (Job<Integer> job : List.of(a, b, c)) {
+            assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
+        }
+    }
+
+    @Test
+    void theHomesConfigurationSetsTheDefaultSlotCount() throws IOException {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("config.properties"), "# one job at a time on this machine\nlocal.slots = 1\n");
+        Job<Integer> first = held("first", local());
+        Job<Integer> second = held("second", local());
+
+        waitFor(() -> started("first"), GENEROUS, "the first job to start");
+        assertEquals(JobStatus.QUEUED, second.status(), second::info);
+
+        release();
+
+        assertEquals(JobStatus.DONE, first.await(GENEROUS), first::info);
+        assertEquals(JobStatus.DONE, second.await(GENEROUS), second::info);
+    }
+
+    @Test
+    void jobsKilledFromOutsideNeitherHoldTheirSlotNorTheirPlaceInTheQueue() throws IOException {
+        Job<Integer> running = held("running", oneSlot());
+        waitFor(() -> started("running"), GENEROUS, "the first job to start");
+        Job<Integer> killedWhileQueued = held("killed-while-queued", oneSlot());
+        Job<Integer> last = held("last", oneSlot());
+        assertEquals(JobStatus.QUEUED, killedWhileQueued.status(), killedWhileQueued::info);
+        assertEquals(JobStatus.QUEUED, last.status(), last::info);
+
+        run("kill", "-KILL", "--", "-" + processGroupOf(killedWhileQueued));
+        assertEquals(JobStatus.FAILED, waitForTerminal(killedWhileQueued, GENEROUS), killedWhileQueued::info);
+        run("kill", "-KILL", "--", "-" + processGroupOf(running));
+        assertEquals(JobStatus.FAILED, waitForTerminal(running, GENEROUS), running::info);
+
+        // The slot's lock died with its holder, and the dead ticket ahead of "last" is skipped.
+        waitFor(() -> started("last"), GENEROUS, "the last job to start after the others were killed");
+        release();
+        assertEquals(JobStatus.DONE, last.await(GENEROUS), last::info);
+        assertFalse(started("killed-while-queued"), "a job killed while queued ran anyway");
+    }
+
+    @Test
+    void aTicketLeftByASubmitterThatDiedBeforeStartingItsJobHoldsTheQueueForAMinuteOnly() throws IOException {
+        Path queueDir = home.resolve("local").resolve("queue");
+        Files.createDirectories(queueDir);
+        Path ghost = Files.createFile(queueDir.resolve("000000000000000000001-ghost.wait"));
+        Job<Integer> job = jobs.submit("behind-the-ghost", oneSlot(), List.of("true"));
+
+        // The job's gate has taken its own ticket and waits behind the empty one.
+        waitFor(() -> ticketsOf(queueDir).stream().anyMatch(t -> t.toString().endsWith("-behind-the-ghost.wait")
+                && t.toFile().length() > 0), GENEROUS, "the job to take its ticket");
+        assertEquals(JobStatus.QUEUED, job.status(), job::info);
+
+        Files.setLastModifiedTime(ghost, FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
+        assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
+        assertFalse(Files.exists(ghost), "the stale ticket was not removed");
+        assertEquals(List.of(), ticketsOf(queueDir));
+    }
+
+    private static List<Path> ticketsOf(Path queueDir) {
+        try (Stream<Path> files = Files.list(queueDir)) {
+            return files.filter(f -> f.toString().endsWith(".wait")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
