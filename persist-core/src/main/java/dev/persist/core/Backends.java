@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,14 +102,5 @@ public final class Backends {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    /**
-     * @return a map from name to version, in name order
-     */
-    public Map<String, String> versions() {
-        Map<String, String> versions = new LinkedHashMap<>();
-        byId.forEach((id, manager) -> versions.put(id, manager.version()));
-        return versions;
     }
 }

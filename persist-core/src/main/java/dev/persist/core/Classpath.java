@@ -2,6 +2,7 @@ package dev.persist.core;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ record Classpath(String path, String fingerprint) {
         if (source != null && source.getLocation() != null && "file".equals(source.getLocation().getProtocol())) {
             try {
                 entries.add(Path.of(source.getLocation().toURI()).toAbsolutePath().normalize().toString());
-            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            } catch (URISyntaxException | IllegalArgumentException e) {
                 // not a plain file location: nothing the runner could use
             }
         }

@@ -32,11 +32,6 @@ public final class CoreRuntime implements PersistRuntime {
         });
     }
 
-    /** @return the discovered backends */
-    public Backends backends() {
-        return injector().getInstance(Backends.class);
-    }
-
     private Injector injector() {
         Injector i = injector;
         if (i == null) {

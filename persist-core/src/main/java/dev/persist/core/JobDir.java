@@ -2,6 +2,7 @@ package dev.persist.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class JobDir {
         try {
             return Optional.of(Integer.parseInt(text));
         } catch (NumberFormatException e) {
-            throw new IOException("The exit marker " + file(EXIT) + " holds '" + text + "', not an exit status");
+            throw new IOException("the exit marker " + file(EXIT) + " holds '" + text + "', not an exit status");
         }
     }
 
@@ -108,7 +109,7 @@ public final class JobDir {
     public void mark(String name) throws IOException {
         try {
             Files.createFile(file(name));
-        } catch (java.nio.file.FileAlreadyExistsException ignored) {
+        } catch (FileAlreadyExistsException ignored) {
             // already marked
         }
     }

@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The content of {@code job.json}: what was submitted, where, how, and the backend's handle.
@@ -58,7 +60,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         json.put("format", FORMAT);
         json.put("name", name);
         json.put("backend", backend);
-        json.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        json.put("kind", kind.name().toLowerCase(Locale.ROOT));
         json.put("submitted", submitted.toString());
         json.put("host", host);
         json.put("workingDirectory", workingDirectory);
@@ -67,7 +69,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
             json.put("classpathFingerprint", classpathFingerprint);
         }
         json.put("options", optionsToJson(options));
-        json.put("handle", new java.util.TreeMap<>(handle));
+        json.put("handle", new TreeMap<>(handle));
         return Json.write(json);
     }
 
@@ -86,7 +88,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
      * @param text the content of a {@code job.json}
      * @return the record
      * @throws IllegalArgumentException if the text is not a valid job description, saying what is
-     *     wrong; for a newer format, saying which version wrote it
+     *     wrong; a {@link NewerFormatException} for a newer format, saying which version wrote it
      */
     public static JobRecord fromJson(String text) {
         if (!(Json.parse(text) instanceof Map<?, ?> json)) {
@@ -94,7 +96,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         }
         long format = number(json, "format");
         if (format > FORMAT) {
-            throw new IllegalArgumentException("it was written by a newer version of Persist (format " + format
+            throw new NewerFormatException("it was written by a newer version of Persist (format " + format
                     + "; this version reads format " + FORMAT + " and older): upgrade Persist to open it");
         }
         if (format < 1) {
@@ -109,7 +111,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         String kindName = string(json, "kind");
         JobKind kind;
         try {
-            kind = JobKind.valueOf(kindName.toUpperCase(java.util.Locale.ROOT));
+            kind = JobKind.valueOf(kindName.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'kind' is neither 'java' nor 'command'");
         }
@@ -120,13 +122,26 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
                 optionsFromJson(string(json, "backend"), map(json, "options")), stringMap(json, "handle"));
     }
 
+    /** The description was written by a newer version of Persist: upgrading, not deleting, is the fix. */
+    public static final class NewerFormatException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NewerFormatException(String message) {
+            super(message);
+        }
+    }
+
     private static JobOptions optionsFromJson(String backend, Map<?, ?> json) {
         JobOptions options = JobOptions.backend(backend);
         if (json.containsKey("timeLimitSeconds")) {
             options = options.timeLimit(Duration.ofSeconds(number(json, "timeLimitSeconds")));
         }
         if (json.containsKey("cpus")) {
-            options = options.cpus(Math.toIntExact(number(json, "cpus")));
+            long cpus = number(json, "cpus");
+            if (cpus != (int) cpus) {
+                throw new IllegalArgumentException("'cpus' is out of range: " + cpus);
+            }
+            options = options.cpus((int) cpus); // which checks the range it allows
         }
         if (json.containsKey("memoryMegabytes")) {
             options = options.memory(number(json, "memoryMegabytes") + "M");

@@ -3,10 +3,8 @@ package dev.persist.core;
 import dev.persist.JobStatus;
 import dev.persist.spi.BackendState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,14 +30,15 @@ public record JobState(JobStatus status, String reason, Integer exitCode) {
      *
      * @param dir the job directory
      * @param record the job's description
-     * @return the terminal state if the wrapper recorded an exit status, else empty
+     * @return the terminal state if the wrapper recorded an exit status, else empty; FAILED if
+     *     the exit marker is damaged, so that the job can still be listed and cleaned up
      */
     public static Optional<JobState> fromMarkers(JobDir dir, JobRecord record) {
         Optional<Integer> exit;
         try {
             exit = dir.exitStatus();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return Optional.of(new JobState(JobStatus.FAILED, "the job directory is damaged: " + e.getMessage(), null));
         }
         return exit.map(code -> ended(dir, record, code));
     }
@@ -134,10 +133,8 @@ public record JobState(JobStatus status, String reason, Integer exitCode) {
             String printed = Files.readString(dir.file(JobDir.ERROR_TXT), StandardCharsets.UTF_8);
             int end = printed.indexOf('\n');
             return (end < 0 ? printed : printed.substring(0, end)).strip();
-        } catch (NoSuchFileException e) {
-            return "an exception";
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "an exception (" + JobDir.ERROR_TXT + " is unreadable: " + e.getMessage() + ")";
         }
     }
 

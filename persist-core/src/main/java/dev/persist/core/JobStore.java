@@ -3,6 +3,7 @@ package dev.persist.core;
 import dev.persist.Job;
 import dev.persist.JobExistsException;
 import dev.persist.JobOptions;
+import dev.persist.JobStatus;
 import dev.persist.Jobs;
 import dev.persist.NoSuchJobException;
 import dev.persist.PersistException;
@@ -14,8 +15,6 @@ import dev.persist.spi.LaunchRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -76,11 +75,8 @@ final class JobStore implements Jobs {
 
     @Override
     public <T> Job<T> persist(String name, JobOptions options, PersistentTask<T> task) {
-        JobNames.check(name);
-        Objects.requireNonNull(options, "options is null");
+        JobManager manager = checkedBackend(name, options);
         Objects.requireNonNull(task, "task is null");
-        JobManager manager = backends.get(options.backend());
-        manager.validate(options);
         byte[] bytes = codec.toBytes(task);
         Classpath classpath = Classpath.forTask(task.getClass());
         List<String> runner = new ArrayList<>();
@@ -95,8 +91,7 @@ final class JobStore implements Jobs {
 
     @Override
     public Job<Integer> submit(String name, JobOptions options, List<String> command) {
-        JobNames.check(name);
-        Objects.requireNonNull(options, "options is null");
+        JobManager manager = checkedBackend(name, options);
         Objects.requireNonNull(command, "command is null");
         if (command.isEmpty() || command.get(0).isEmpty()) {
             throw new IllegalArgumentException("The command is empty: give the program to run and its arguments");
@@ -106,9 +101,16 @@ final class JobStore implements Jobs {
                 throw new IllegalArgumentException("Invalid command argument: arguments may not be null or contain NUL");
             }
         }
+        return create(name, options, manager, JobKind.COMMAND, command, null, null);
+    }
+
+    /** Checks the name and the options; returns the backend that will run the job. */
+    private JobManager checkedBackend(String name, JobOptions options) {
+        JobNames.check(name);
+        Objects.requireNonNull(options, "options is null");
         JobManager manager = backends.get(options.backend());
         manager.validate(options);
-        return create(name, options, manager, JobKind.COMMAND, command, null, null);
+        return manager;
     }
 
     private <T> Job<T> create(String name, JobOptions options, JobManager manager, JobKind kind,
@@ -198,14 +200,14 @@ final class JobStore implements Jobs {
         return HostName.NAME;
     }
 
-    /** Looked up once: a name service lookup can be slow. */
+    /** The kernel's host name, as the local backend records it: no name service lookup, which can be slow. */
     private static final class HostName {
-        static final String NAME = lookup();
+        static final String NAME = read();
 
-        private static String lookup() {
+        private static String read() {
             try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
                 return "localhost";
             }
         }
@@ -276,13 +278,18 @@ final class JobStore implements Jobs {
             record = JobRecord.fromJson(text);
         } catch (IllegalArgumentException e) {
             throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                    + " is unusable: " + e.getMessage(), e);
+                    + " is unusable: " + e.getMessage()
+                    + (e instanceof JobRecord.NewerFormatException ? "" : unusableHint(dir)), e);
         }
         if (!record.name().equals(name)) {
             throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                    + " describes a job named '" + record.name() + "'");
+                    + " describes a job named '" + record.name() + "'" + unusableHint(dir));
         }
         return record;
+    }
+
+    private static String unusableHint(Path dir) {
+        return ". If the job is not running any more, remove " + dir + " to free the name";
     }
 
     /** The states of several jobs, asking each backend once for all of its unfinished jobs. */
@@ -292,7 +299,7 @@ final class JobStore implements Jobs {
         for (PersistedJob<?> job : jobs) {
             JobRecord record = job.currentRecord();
             if (record == null) {
-                states.put(job, new JobState(dev.persist.JobStatus.EMPTY, "no job was submitted into this directory", null));
+                states.put(job, new JobState(JobStatus.EMPTY, "no job was submitted into this directory", null));
                 continue;
             }
             JobState marked = JobState.fromMarkers(job.dir(), record).orElse(null);

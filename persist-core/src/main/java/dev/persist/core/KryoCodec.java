@@ -19,6 +19,7 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,16 +108,13 @@ public final class KryoCodec {
      * @throws UnserializableValueException if the value holds something that cannot be serialized
      */
     public byte[] toBytes(Object value) {
-        Kryo kryo = pool.obtain();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            Output output = new Output(BUFFER_SIZE, -1);
-            kryo.writeClassAndObject(output, value);
-            return output.toBytes();
-        } catch (RuntimeException e) {
-            throw unserializable(e, value);
-        } finally {
-            pool.free(kryo);
+            write(value, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A ByteArrayOutputStream does not fail", e);
         }
+        return bytes.toByteArray();
     }
 
     /**

@@ -40,6 +40,7 @@ final class PersistedJob<T> implements Job<T> {
     private static final Duration LONGEST_CHECK = Duration.ofSeconds(5);
     /** Without file-system events, the markers are checked this often. */
     private static final long MARKER_POLL_MILLIS = 50;
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
 
@@ -141,16 +142,21 @@ final class PersistedJob<T> implements Job<T> {
 
     @Override
     public JobStatus await() {
-        return await(Duration.ofNanos(Long.MAX_VALUE));
+        return await(FOREVER);
     }
 
     @Override
     public JobStatus await(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout is null");
+        return awaitState(timeout).status();
+    }
+
+    /** Waits until the job is terminal or the timeout passes; returns the state it last saw. */
+    private JobState awaitState(Duration timeout) {
         long start = System.nanoTime();
         JobState state = freshState();
         if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
-            return state.status();
+            return state;
         }
         try (WatchService watcher = watch()) {
             Duration interval = FIRST_CHECK;
@@ -159,7 +165,7 @@ final class PersistedJob<T> implements Job<T> {
                 long now = System.nanoTime();
                 long remaining = timeout.toNanos() - (now - start);
                 if (remaining <= 0) {
-                    return state.status();
+                    return state;
                 }
                 long sleep = Math.min(remaining, Math.max(0, nextCheck - now));
                 if (watcher == null) {
@@ -174,14 +180,17 @@ final class PersistedJob<T> implements Job<T> {
                 }
                 Optional<JobState> ended = JobState.fromMarkers(dir, currentRecord());
                 if (ended.isPresent()) {
-                    return ended.get().status();
+                    return ended.get();
                 }
                 if (System.nanoTime() >= nextCheck) {
                     state = freshState();
                     if (state.status().isTerminal()) {
-                        return state.status();
+                        return state;
                     }
-                    interval = interval.multipliedBy(2).compareTo(LONGEST_CHECK) > 0 ? LONGEST_CHECK : interval.multipliedBy(2);
+                    interval = interval.multipliedBy(2);
+                    if (interval.compareTo(LONGEST_CHECK) > 0) {
+                        interval = LONGEST_CHECK;
+                    }
                     nextCheck = System.nanoTime() + interval.toNanos();
                 }
             }
@@ -216,8 +225,7 @@ final class PersistedJob<T> implements Job<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T fetch() {
-        await();
-        JobState state = freshState();
+        JobState state = awaitState(FOREVER);
         if (state.status() != JobStatus.DONE) {
             throw failure(state);
         }
@@ -273,7 +281,7 @@ final class PersistedJob<T> implements Job<T> {
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        return get(Duration.ofNanos(Long.MAX_VALUE));
+        return fetchForFuture();
     }
 
     @Override
@@ -282,12 +290,12 @@ final class PersistedJob<T> implements Job<T> {
         if (!await(Duration.of(timeout, unit.toChronoUnit())).isTerminal()) {
             throw new TimeoutException("Job '" + name + "' did not finish within " + timeout + " " + unit);
         }
-        return get(Duration.ZERO);
+        return fetchForFuture();
     }
 
-    private T get(Duration timeout) throws InterruptedException, ExecutionException {
+    /** {@link #fetch()} with the exceptions {@link java.util.concurrent.Future#get()} promises. */
+    private T fetchForFuture() throws InterruptedException, ExecutionException {
         try {
-            await(timeout);
             return fetch();
         } catch (JobFailedException e) {
             if (e.status() == JobStatus.CANCELLED) {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -95,9 +96,11 @@ public final class SecureFiles {
      * @throws IOException if its attributes cannot be read
      */
     public static void checkPrivate(Path dir, String what) throws IOException {
-        Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if (Files.isSymbolicLink(dir)) {
+        // One lstat for all three: list() checks every job directory.
+        Map<String, Object> attributes = Files.readAttributes(dir, "unix:uid,mode,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+        Object owner = attributes.get("uid");
+        int mode = (Integer) attributes.get("mode");
+        if ((Boolean) attributes.get("isSymbolicLink")) {
             throw new PersistException("Refusing " + what + ": " + dir + " is a symbolic link; "
                     + "Persist only reads directories it created");
         }

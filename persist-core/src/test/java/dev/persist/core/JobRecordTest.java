@@ -31,8 +31,19 @@ class JobRecordTest {
     @Test
     void aNewerFormatAsksForAnUpgrade() {
         String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace("\"format\": 1", "\"format\": 999");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobRecord.fromJson(json));
+        IllegalArgumentException e = assertThrows(JobRecord.NewerFormatException.class, () -> JobRecord.fromJson(json));
         assertTrue(e.getMessage().contains("newer version of Persist (format 999"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeNumbersAreRejectedAsInvalidNotAsArithmetic() {
+        String json = record(JobKind.JAVA, JobOptions.backend("local").cpus(2)).toJson();
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> JobRecord.fromJson(json.replace("\"cpus\": 2", "\"cpus\": 4294967298")));
+        assertEquals("'cpus' is out of range: 4294967298", huge.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> JobRecord.fromJson(json.replace("\"cpus\": 2", "\"cpus\": 0")));
+        assertTrue(zero.getMessage().contains("between 1 and 100000"), zero.getMessage());
     }
 
     @Test

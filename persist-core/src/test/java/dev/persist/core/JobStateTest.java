@@ -126,4 +126,21 @@ class JobStateTest {
         assertEquals(JobStatus.FAILED, late.status());
         assertTrue(late.reason().contains("submission did not complete"), late.reason());
     }
+
+    @Test
+    void aDamagedExitMarkerReadsAsFailedSoTheJobCanStillBeCleanedUp() throws IOException {
+        JobDir dir = dir(JobDir.STARTED);
+        Files.writeString(dir.file(JobDir.EXIT), "garbage\n");
+        JobState state = JobState.fromMarkers(dir, java).orElseThrow();
+        assertEquals(JobStatus.FAILED, state.status());
+        assertEquals("the job directory is damaged: the exit marker " + dir.file(JobDir.EXIT)
+                + " holds 'garbage', not an exit status", state.reason());
+    }
+
+    @Test
+    void aFailureWithoutItsPrintedFormStillSaysWhatIsMissing() throws IOException {
+        JobState state = ended(1, JobDir.FAILURE);
+        assertEquals(JobStatus.FAILED, state.status());
+        assertTrue(state.reason().startsWith("the task threw an exception (error.txt is unreadable: "), state.reason());
+    }
 }

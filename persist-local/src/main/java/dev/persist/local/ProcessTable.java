@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +67,8 @@ final class ProcessTable {
         try {
             return Optional.of(parse(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"),
                     StandardCharsets.ISO_8859_1)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty(); // the process exited while it was being read
+            return Optional.empty(); // no such process, or it exited while it was being read
         }
     }
 

@@ -70,6 +70,31 @@ class CorruptionAndSecurityTest extends LocalJobTestBase {
 
         assertMentions(e.getMessage(), "newer");
         assertMentions(e.getMessage(), "format");
+        assertFalse(e.getMessage().contains("remove"), "deleting is not the fix for a newer format: " + e.getMessage());
+    }
+
+    @Test
+    void damagedJobDescriptionSaysHowToFreeTheName() throws IOException {
+        Job<String> job = finishedJob("mangled");
+        Files.writeString(findInJobDirectory(job, "job.json"), "{\"format\": 1, \"name\": ");
+
+        PersistException e = refused("mangled");
+
+        assertMentions(e.getMessage(), "job.json");
+        assertMentions(e.getMessage(), "remove " + job.directory());
+    }
+
+    @Test
+    void damagedExitMarkerReadsAsFailedAndTheJobCanBeCleanedUp() throws IOException {
+        Job<String> job = finishedJob("scrambled");
+        Files.writeString(findInJobDirectory(job, "exit"), "not a number\n");
+
+        Job<?> opened = Persist.jobs(home).open("scrambled");
+        assertEquals(JobStatus.FAILED, opened.status());
+        assertMentions(opened.info(), "damaged");
+        opened.cleanup();
+
+        assertFalse(Files.exists(job.directory()));
     }
 
     @Test
