@@ -1,16 +1,18 @@
 package dev.persist.core;
 
+import static dev.persist.core.CodecTestSupport.assertNoKryoInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.PersistentTask;
+import dev.persist.core.CodecTestSupport.Point;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -33,9 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KryoCodecErrorTest {
     private final KryoCodec codec = new KryoCodec();
 
-    record Point(int x, int y) {
-    }
-
     static final class Holder {
         final String name = "h";
         final PrintStream out = new PrintStream(OutputStream.nullOutputStream());
@@ -50,13 +49,6 @@ class KryoCodecErrorTest {
         Link(Link next) {
             this.next = next;
         }
-    }
-
-    static void assertNoKryoInternals(String message) {
-        assertFalse(message.contains("com.esotericsoftware"), message);
-        assertFalse(message.contains("Serialization trace"), message);
-        assertFalse(message.contains("kryo"), message);
-        assertFalse(message.contains("\n"), message);
     }
 
     private UnserializableValueException rejected(Object value) {
@@ -209,20 +201,23 @@ class KryoCodecErrorTest {
     }
 
     @Test
-    void missingClassIsNamed() {
+    void missingClassIsNamed() throws IOException {
         byte[] bytes = codec.toBytes(new ArrayList<>(List.of(new Point(1, 2))));
-        ClassLoader platformOnly = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
-        UnreadableDataException e = unreadable(bytes, platformOnly);
-        assertEquals("Cannot read the value: class " + Point.class.getName() + " is not available in this JVM."
-                + " Read it with the class path it was written with.", e.getMessage());
+        try (URLClassLoader platformOnly = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+            UnreadableDataException e = unreadable(bytes, platformOnly);
+            assertEquals("Cannot read the value: class " + Point.class.getName() + " is not available in this JVM."
+                    + " Read it with the class path it was written with.", e.getMessage());
+        }
     }
 
     @Test
-    void missingArrayElementClassIsNamed() {
+    void missingArrayElementClassIsNamed() throws IOException {
         byte[] bytes = codec.toBytes(new Point[][] {{new Point(1, 2)}});
-        UnreadableDataException e = unreadable(bytes, new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader()));
-        assertTrue(e.getMessage().startsWith("Cannot read the value: class " + Point.class.getName() + " is not"),
-                e.getMessage());
+        try (URLClassLoader platformOnly = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+            UnreadableDataException e = unreadable(bytes, platformOnly);
+            assertTrue(e.getMessage().startsWith("Cannot read the value: class " + Point.class.getName() + " is not"),
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.persist.core;
 
+import static dev.persist.core.CodecTestSupport.assertNoKryoInternals;
+import static dev.persist.core.CodecTestSupport.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.PersistentTask;
+import dev.persist.core.CodecTestSupport.Point;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
@@ -26,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LambdaSerializerTest {
     private final KryoCodec codec = new KryoCodec();
-
-    record Point(int x, int y) {
-    }
 
     /** A user object that is not Serializable, captured as {@code this}. */
     static final class Multiplier {
@@ -53,13 +53,10 @@ class LambdaSerializerTest {
         return 42;
     }
 
-    private PersistentTask<?> roundTrip(PersistentTask<?> task) throws UnreadableDataException {
-        return (PersistentTask<?>) codec.fromBytes(codec.toBytes(task), getClass().getClassLoader());
-    }
-
     @Test
     void lambdaWithoutCapturesRoundTrips() throws Exception {
-        assertEquals("done", roundTrip(() -> "done").call());
+        PersistentTask<String> task = () -> "done";
+        assertEquals("done", roundTrip(codec, task).call());
     }
 
     @Test
@@ -71,12 +68,12 @@ class LambdaSerializerTest {
         List<Point> points = new ArrayList<>(List.of(new Point(1, 1)));
         Map<String, Integer> map = Map.of("k", 5);
         PersistentTask<String> task = () -> s + n * point.x() * point.y() + numbers.length + points.get(0) + map.get("k");
-        assertEquals(task.call(), roundTrip(task).call());
+        assertEquals(task.call(), roundTrip(codec, task).call());
     }
 
     @Test
     void lambdaCapturingThisOfANonSerializableObjectRoundTrips() throws Exception {
-        assertEquals(42, roundTrip(new Multiplier(7).times(6)).call());
+        assertEquals(42, roundTrip(codec, new Multiplier(7).times(6)).call());
     }
 
     @Test
@@ -84,27 +81,27 @@ class LambdaSerializerTest {
         Function<Integer, Integer> square = (Function<Integer, Integer> & Serializable) x -> x * x;
         PersistentTask<Integer> inner = () -> 5;
         PersistentTask<Integer> task = () -> square.apply(inner.call()) + 17;
-        assertEquals(42, roundTrip(task).call());
+        assertEquals(42, roundTrip(codec, task).call());
     }
 
     @Test
     void methodReferencesRoundTrip() throws Exception {
         PersistentTask<Integer> staticReference = LambdaSerializerTest::answer;
-        assertEquals(42, roundTrip(staticReference).call());
+        assertEquals(42, roundTrip(codec, staticReference).call());
 
         @SuppressWarnings("unchecked")
         PersistentTask<Integer> intersection = (PersistentTask<Integer> & Serializable) LambdaSerializerTest::answer;
-        assertEquals(42, roundTrip(intersection).call());
+        assertEquals(42, roundTrip(codec, intersection).call());
 
         BinaryOperator<Integer> sum = (BinaryOperator<Integer> & Serializable) Integer::sum;
         PersistentTask<Integer> usesSum = () -> sum.apply(40, 2);
-        assertEquals(42, roundTrip(usesSum).call());
+        assertEquals(42, roundTrip(codec, usesSum).call());
 
         PersistentTask<String> bound = "abc"::toUpperCase;
-        assertEquals("ABC", roundTrip(bound).call());
+        assertEquals("ABC", roundTrip(codec, bound).call());
 
         PersistentTask<List<String>> constructor = ArrayList::new;
-        assertEquals(List.of(), roundTrip(constructor).call());
+        assertEquals(List.of(), roundTrip(codec, constructor).call());
     }
 
     @Test
@@ -164,7 +161,7 @@ class LambdaSerializerTest {
         assertTrue(e.getMessage().startsWith("Cannot serialize a lambda defined in " + getClass().getName() + ": its type"
                 + " java.util.function.Supplier is not Serializable."), e.getMessage());
         assertTrue(e.getMessage().contains("(Supplier<T> & Serializable)"), e.getMessage());
-        KryoCodecErrorTest.assertNoKryoInternals(e.getMessage());
+        assertNoKryoInternals(e.getMessage());
     }
 
     @Test
@@ -218,7 +215,7 @@ class LambdaSerializerTest {
             assertTrue(e.getMessage().startsWith("Cannot restore a lambda defined in gen.Job: the code of gen.Job changed"
                     + " since the value was written"), e.getMessage());
             assertInstanceOf(RuntimeException.class, e.getCause());
-            KryoCodecErrorTest.assertNoKryoInternals(e.getMessage());
+            assertNoKryoInternals(e.getMessage());
         }
     }
 

@@ -2,7 +2,9 @@ package dev.persist.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +13,18 @@ import dev.persist.RemoteException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.lang.reflect.Array;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TaskFailureTest {
 
@@ -88,12 +98,78 @@ class TaskFailureTest {
         assertNull(failure.cause().cause());
     }
 
-    @Test
-    void otherObjectsAreNotDeserialized() throws IOException {
+    /** Records, in a static flag, whether Java serialization ever ran its {@code readObject}. */
+    static final class Tripwire implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final AtomicBoolean READ = new AtomicBoolean();
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            READ.set(true);
+        }
+    }
+
+    private static byte[] javaSerialized(Object value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(new java.util.ArrayList<>(java.util.List.of("x")));
+            out.writeObject(value);
         }
-        assertThrows(IOException.class, () -> TaskFailure.read(new ByteArrayInputStream(bytes.toByteArray())));
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void otherObjectsAreRejectedBeforeTheyAreDeserialized() throws Exception {
+        byte[] bytes = javaSerialized(new Tripwire());
+        // The test is only meaningful if plain deserialization does run the class's readObject.
+        Tripwire.READ.set(false);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            assertInstanceOf(Tripwire.class, in.readObject());
+        }
+        assertTrue(Tripwire.READ.get(), "an unfiltered stream runs readObject");
+
+        Tripwire.READ.set(false);
+        InvalidClassException e = assertThrows(InvalidClassException.class,
+                () -> TaskFailure.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+        assertFalse(Tripwire.READ.get(), "the filter rejected the class before its readObject ran");
+    }
+
+    /**
+     * A real TaskFailure's fields cannot hold other objects, so a stand-in with the same class name
+     * and an Object-typed {@code message}, loaded apart from the real one, writes a stream that a
+     * TaskFailure reader would accept at the top level but that carries another object inside.
+     */
+    @Test
+    void otherObjectsNestedInAFailureAreRejectedBeforeTheyAreDeserialized(@TempDir Path dir) throws Exception {
+        CompiledClasses.compile(dir, Map.of("dev.persist.core.TaskFailure", """
+                package dev.persist.core;
+                public record TaskFailure(String className, Object message, StackTraceElement[] stackTrace,
+                        TaskFailure cause, TaskFailure[] suppressed, String printed, byte[] original)
+                        implements java.io.Serializable {
+                    private static final long serialVersionUID = 1L;
+                }
+                """)).close();
+        byte[] bytes;
+        try (URLClassLoader standIn = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> type = standIn.loadClass(TaskFailure.class.getName());
+            assertNotSame(TaskFailure.class, type);
+            Object failure = type.getConstructors()[0].newInstance("java.lang.Error", new Tripwire(),
+                    new StackTraceElement[0], null, Array.newInstance(type, 0),
+                    "printed", null);
+            bytes = javaSerialized(failure);
+        }
+        // Without the filter, the nested object is deserialized before the record's types are checked.
+        Tripwire.READ.set(false);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            assertThrows(Exception.class, in::readObject);
+        }
+        assertTrue(Tripwire.READ.get(), "an unfiltered stream runs the nested object's readObject");
+
+        Tripwire.READ.set(false);
+        InvalidClassException e = assertThrows(InvalidClassException.class,
+                () -> TaskFailure.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+        assertFalse(Tripwire.READ.get(), "the filter rejected the nested class before its readObject ran");
     }
 }

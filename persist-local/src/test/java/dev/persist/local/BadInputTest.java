@@ -98,7 +98,7 @@ class BadInputTest extends LocalJobTestBase {
             for (int i = 0; i < racers; i++) {
                 int value = i;
                 attempts.add(pool.submit(() -> {
-                    start.await();
+                    start.await(60, TimeUnit.SECONDS);
                     return jobs.persist("contested", "local", () -> value);
                 }));
             }

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +115,10 @@ class CorruptionAndSecurityTest extends LocalJobTestBase {
 
     @Test
     void freshJobDirectoryIsPrivate() throws IOException {
-        Job<String> job = jobs.persist("private", local(), pidThenSleep(scratchFile("pid"), Duration.ofSeconds(1)));
+        Job<String> job = jobs.persist("private", local(), () -> {
+            Thread.sleep(1_000);
+            return "slept";
+        });
 
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(job.directory())));
         assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);

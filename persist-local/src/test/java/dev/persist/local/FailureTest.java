@@ -1,9 +1,8 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertForeignProcessGroup;
+import static dev.persist.local.LocalTestSupport.signalProcessGroup;
 import static dev.persist.local.LocalTestSupport.assertMentions;
 import static dev.persist.local.LocalTestSupport.awaitPid;
-import static dev.persist.local.LocalTestSupport.run;
 import static dev.persist.local.LocalTestSupport.waitForTerminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -103,11 +102,10 @@ class FailureTest extends LocalJobTestBase {
         String pidFile = scratchFile("pid");
         Job<String> job = jobs.persist("victim", local(), pidThenSleep(pidFile, Duration.ofMinutes(5)));
         long pgid = ProcessId.of(awaitPid(scratch.resolve("pid"))).processGroup();
-        assertForeignProcessGroup(pgid);
 
-        run("kill", "-KILL", "--", "-" + pgid);
+        signalProcessGroup(pgid, "KILL");
 
-        assertEquals(JobStatus.FAILED, waitForTerminal(job, Duration.ofSeconds(15)), job::info);
+        assertEquals(JobStatus.FAILED, waitForTerminal(job, GENEROUS), job::info);
         assertEquals(JobStatus.FAILED, job.await(Duration.ofSeconds(5)));
         fetchFails(job, JobStatus.FAILED);
         assertInfoMatches(job, "lost|kill|signal");
@@ -121,7 +119,7 @@ class FailureTest extends LocalJobTestBase {
 
         assertEquals(JobStatus.FAILED, job.await(Duration.ofSeconds(30)), job::info);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "stopped after " + took);
+        assertTrue(took.compareTo(GENEROUS) < 0, "stopped after " + took);
         assertMentions(job.info(), "time limit");
         JobFailedException failure = fetchFails(job, JobStatus.FAILED);
         assertTrue(failure.reason().toLowerCase(Locale.ROOT).contains("time limit"), failure.reason());

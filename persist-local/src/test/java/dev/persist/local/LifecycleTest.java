@@ -1,6 +1,7 @@
 package dev.persist.local;
 
 import static dev.persist.local.LocalTestSupport.assertMentions;
+import static dev.persist.local.LocalTestSupport.awaitPid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class LifecycleTest extends LocalJobTestBase {
         assertEquals("local", job.backend());
         assertEquals(home.resolve("jobs").resolve("hello"), job.directory());
 
-        assertEquals(JobStatus.DONE, job.await(), job::info);
+        assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
         assertEquals(List.of(42), job.fetch());
         assertTrue(job.stdout().contains("Hello, World!"), job::stdout);
         assertTrue(job.stderr().contains("a line on stderr"), job::stderr);
@@ -57,13 +58,18 @@ class LifecycleTest extends LocalJobTestBase {
     }
 
     @Test
-    void awaitWithTimeoutReturnsTheCurrentStatusOfARunningJob() {
+    void awaitWithTimeoutReturnsTheCurrentStatusOfARunningJobWhenTheTimeIsUp() {
         Job<String> job = jobs.persist("long", local(), pidThenSleep(scratchFile("pid"), Duration.ofMinutes(5)));
+        awaitPid(scratch.resolve("pid"));
 
-        JobStatus status = job.await(Duration.ofMillis(200));
+        long start = System.nanoTime();
+        JobStatus status = job.await(Duration.ofMillis(300));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertTrue(Set.of(JobStatus.QUEUED, JobStatus.RUNNING).contains(status), () -> status + "\n" + job.info());
+        assertEquals(JobStatus.RUNNING, status, job::info);
         assertFalse(job.isReady());
+        assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0, "returned after " + took + ", before the timeout");
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "returned only after " + took);
     }
 
     @Test
@@ -76,7 +82,7 @@ class LifecycleTest extends LocalJobTestBase {
 
         assertEquals(names, jobs.list().stream().map(Job::name).toList());
         for (Job<?> job : jobs.list()) {
-            assertEquals(JobStatus.DONE, job.await(), job::info);
+            assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
             assertEquals(job.name().length(), job.fetch());
         }
         assertEquals(names, Persist.jobs(home).list().stream().map(Job::name).toList(), "from a fresh Jobs");

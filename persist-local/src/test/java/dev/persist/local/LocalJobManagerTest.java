@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +30,24 @@ class LocalJobManagerTest {
     private final LocalJobManager manager = new LocalJobManager(processes, new LocalQueue());
 
     private JobRef ref(long pid, long startTicks, String bootId, String host) {
-        return new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", Long.toString(pid),
-                "startTicks", Long.toString(startTicks), "bootId", bootId, "host", host), Instant.now());
+        return ref(Map.of("pid", Long.toString(pid), "startTicks", Long.toString(startTicks), "bootId", bootId, "host", host));
+    }
+
+    private JobRef ref(Map<String, String> handle) {
+        return new JobRef("j", home.resolve("jobs/j"), home, handle, Instant.now());
+    }
+
+    /** A handle on this machine, this boot, for a process that has exited: nothing to signal. */
+    private Map<String, String> handleOfAnExitedProcess(String ticket) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("true").start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "true did not exit");
+        return Map.of("pid", Long.toString(process.pid()), "startTicks", "1", "bootId", processes.bootId(),
+                "host", processes.hostName(), "ticket", ticket);
+    }
+
+    /** This test JVM: a process that is certainly alive. */
+    private ProcessTable.Stat self() {
+        return processes.stat(ProcessHandle.current().pid()).orElseThrow();
     }
 
     private BackendState query(JobRef ref) throws IOException {
@@ -39,23 +56,17 @@ class LocalJobManagerTest {
 
     @Test
     void aLiveProcessWithTheRecordedStartTimeIsActive() throws IOException {
-        long pid = ProcessHandle.current().pid();
-        long ticks = processes.stat(pid).orElseThrow().startTicks();
-        assertEquals(Phase.ACTIVE, query(ref(pid, ticks, processes.bootId(), processes.hostName())).phase());
+        assertEquals(Phase.ACTIVE, query(ref(self().pid(), self().startTicks(), processes.bootId(), processes.hostName())).phase());
     }
 
     @Test
     void aReusedPidIsNotTheJob() throws IOException {
-        long pid = ProcessHandle.current().pid();
-        long ticks = processes.stat(pid).orElseThrow().startTicks();
-        assertEquals(Phase.GONE, query(ref(pid, ticks - 1, processes.bootId(), processes.hostName())).phase());
+        assertEquals(Phase.GONE, query(ref(self().pid(), self().startTicks() - 1, processes.bootId(), processes.hostName())).phase());
     }
 
     @Test
     void aRebootEndsEveryJob() throws IOException {
-        long pid = ProcessHandle.current().pid();
-        long ticks = processes.stat(pid).orElseThrow().startTicks();
-        BackendState state = query(ref(pid, ticks, "another-boot", processes.hostName()));
+        BackendState state = query(ref(self().pid(), self().startTicks(), "another-boot", processes.hostName()));
         assertEquals(Phase.GONE, state.phase());
         assertTrue(state.detail().contains("rebooted"), state.detail());
     }
@@ -72,31 +83,27 @@ class LocalJobManagerTest {
 
     @Test
     void aCorruptHandleIsReportedWithItsFields() {
-        JobRef broken = new JobRef("j", home, home, Map.of("pid", "x"), Instant.now());
+        JobRef broken = ref(Map.of("pid", "x"));
         IOException e = assertThrows(IOException.class, () -> manager.query(List.of(broken)));
         assertTrue(e.getMessage().contains("expected pid, startTicks, bootId, host and a queue ticket"), e.getMessage());
     }
 
     @Test
-    void aTicketThatIsNoTicketIsNeverUsedAsAPath() throws IOException {
+    void aTicketThatIsNoTicketIsNeverUsedAsAPath() throws IOException, InterruptedException {
         Path outside = Files.createFile(home.resolve("victim.wait"));
-        JobRef tampered = new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", "1", "startTicks", "1",
-                "bootId", processes.bootId(), "host", processes.hostName(), "ticket", "../../victim"), Instant.now());
+        JobRef tampered = ref(handleOfAnExitedProcess("../../victim"));
         IOException e = assertThrows(IOException.class, () -> manager.cancel(tampered));
         assertTrue(e.getMessage().contains("invalid local handle"), e.getMessage());
         assertTrue(Files.exists(outside));
     }
 
     @Test
-    void cancellingAJobWithdrawsItsTicket() throws IOException {
+    void cancellingAJobWithdrawsItsTicket() throws IOException, InterruptedException {
         LocalQueue queue = new LocalQueue();
         Path queueDir = queue.prepare(home);
         String ticket = queue.enqueue(queueDir, "j");
-        // pid 1 with start ticks it does not have: a session that is long gone
-        JobRef gone = new JobRef("j", home.resolve("jobs/j"), home, Map.of("pid", "1", "startTicks", "-2",
-                "bootId", processes.bootId(), "host", processes.hostName(), "ticket", ticket), Instant.now());
 
-        manager.cancel(gone);
+        manager.cancel(ref(handleOfAnExitedProcess(ticket)));
 
         assertFalse(Files.exists(queueDir.resolve(ticket + ".wait")));
     }

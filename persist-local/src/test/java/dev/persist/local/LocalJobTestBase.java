@@ -1,5 +1,7 @@
 package dev.persist.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.persist.Job;
 import dev.persist.JobOptions;
 import dev.persist.Jobs;
@@ -9,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,21 +39,22 @@ abstract class LocalJobTestBase {
         jobs = Persist.jobs(home);
     }
 
+    /** Jobs a test leaves running would load the tests after it: stop them, and fail if one will not stop. */
     @AfterEach
     void stopUnfinishedJobs() {
         if (!Files.isDirectory(home.resolve("jobs"))) {
             return;
         }
-        try {
-            for (Job<?> job : jobs.list()) {
-                if (!job.isReady()) {
-                    job.cancel();
-                    job.await(Duration.ofSeconds(15));
+        List<String> unstoppable = new ArrayList<>();
+        for (Job<?> job : jobs.list()) { // skips, with a warning, the jobs a test damaged on purpose
+            if (!job.isReady()) {
+                job.cancel();
+                if (!job.await(GENEROUS).isTerminal()) {
+                    unstoppable.add(job.name());
                 }
             }
-        } catch (RuntimeException e) {
-            // a test that corrupted a job on purpose; its jobs had finished
         }
+        assertEquals(List.of(), unstoppable, "jobs still running after cancel()");
     }
 
     static JobOptions local() {

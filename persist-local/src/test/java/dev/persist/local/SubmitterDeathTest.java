@@ -1,7 +1,6 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertForeignProcessGroup;
-import static dev.persist.local.LocalTestSupport.run;
+import static dev.persist.local.LocalTestSupport.signalProcessGroup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -58,9 +57,8 @@ class SubmitterDeathTest extends LocalJobTestBase {
             submitter.awaitLine(GENEROUS, "SUBMITTED");
             long pgid = submitter.process().pid();
             assertEquals(pgid, ProcessId.of(pgid).processGroup(), "setsid made the submitter a group leader");
-            assertForeignProcessGroup(pgid);
             assumeFalse(ignoresSighup(pgid), "SIGHUP is ignored in this environment (nohup?)");
-            run("kill", "-HUP", "--", "-" + pgid);
+            signalProcessGroup(pgid, "HUP");
             assertEquals(129, submitter.awaitExit(GENEROUS), "the submitter died of SIGHUP");
         }
         assertSurvived("hungup");

@@ -6,6 +6,7 @@ import dev.persist.Persist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A submitting JVM for the tests: persists one job, prints a line the test waits for, then
@@ -54,7 +55,12 @@ public final class SubmitterMain {
         // Persist.jobs(home) in main has loaded the runtime: the racers start close together
         System.out.println("READY");
         System.out.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(go)) {
+            if (System.nanoTime() > deadline) {
+                System.out.println("ERROR no start signal " + go + " within 60 s");
+                System.exit(2);
+            }
             Thread.sleep(2);
         }
         try {
