@@ -34,8 +34,9 @@ final class SessionKiller {
             return;
         }
         if (!signalUntilGone(session, true, KILL_WAIT)) {
-            throw new IOException("Processes of session " + session + " survived SIGKILL: "
-                    + processes.sessionMembers(session));
+            throw new IOException("Processes of session " + session + " survived SIGKILL for " + KILL_WAIT.toSeconds()
+                    + " s (stuck in the kernel, e.g. on a hung file system?): "
+                    + processes.sessionMembers(session).stream().map(s -> s.pid() + " (state " + s.state() + ")").toList());
         }
     }
 

@@ -73,6 +73,20 @@ class CorruptionAndSecurityTest extends LocalJobTestBase {
     }
 
     @Test
+    void damagedExceptionRecordGivesAClearError() throws IOException {
+        Job<String> job = jobs.persist("broken-failure", "local", () -> {
+            throw new IllegalStateException("original");
+        });
+        assertEquals(JobStatus.FAILED, job.await(GENEROUS), job::info);
+        Files.write(findInJobDirectory(job, "failure.bin"), "not a serialized exception".getBytes(StandardCharsets.US_ASCII));
+
+        PersistException e = assertThrows(PersistException.class, job::fetch);
+
+        assertMentions(e.getMessage(), "Cannot read the exception of job 'broken-failure'");
+        assertMentions(job.info(), "IllegalStateException: original"); // error.txt still tells what happened
+    }
+
+    @Test
     void damagedJobDescriptionSaysHowToFreeTheName() throws IOException {
         Job<String> job = finishedJob("mangled");
         Files.writeString(findInJobDirectory(job, "job.json"), "{\"format\": 1, \"name\": ");

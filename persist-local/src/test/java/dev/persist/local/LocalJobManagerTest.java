@@ -155,4 +155,19 @@ class LocalJobManagerTest {
 
         assertFalse(Files.exists(file));
     }
+
+    @Test
+    void theGateRefusesAnInvalidSlotCountWithoutRunningTheCommand() throws IOException, InterruptedException {
+        LocalQueue queue = new LocalQueue();
+        Path queueDir = queue.prepare(home);
+        Path ran = home.resolve("ran");
+        Process gate = new ProcessBuilder("/bin/sh", queueDir.resolve(LocalQueue.SCRIPT).toString(), queueDir.toString(),
+                queue.enqueue(queueDir, "j"), "many", "touch", ran.toString())
+                .redirectErrorStream(true).start();
+
+        assertTrue(gate.waitFor(30, TimeUnit.SECONDS), "queue.sh did not exit");
+        assertEquals(2, gate.exitValue());
+        assertEquals("persist: queue.sh: invalid slot count 'many'\n", new String(gate.getInputStream().readAllBytes()));
+        assertFalse(Files.exists(ran));
+    }
 }

@@ -1,0 +1,121 @@
+package dev.persist.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.persist.Job;
+import dev.persist.JobOptions;
+import dev.persist.JobStatus;
+import dev.persist.PersistException;
+import dev.persist.spi.JobManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Core's error paths that a real backend cannot be made to take on demand: a backend that fails to
+ * start or to report on jobs, a job whose backend is not installed, and malformed submissions. The
+ * backend is a Mockito stand-in; real launches are tested in persist-local.
+ */
+class JobStoreTest {
+
+    @TempDir
+    Path home;
+
+    private final JobManager backend = mock(JobManager.class);
+
+    JobStoreTest() {
+        when(backend.id()).thenReturn("fake");
+    }
+
+    private JobStore store(JobManager... managers) {
+        return new JobStore(home, new Backends(Set.of(managers), new BackendDiscovery(List.of(), List.of())),
+                new KryoCodec(), Clock.systemUTC());
+    }
+
+    private List<Path> jobDirectoryEntries() throws IOException {
+        try (Stream<Path> entries = Files.list(home.resolve("jobs"))) {
+            return entries.toList();
+        }
+    }
+
+    @Test
+    void aBackendThatCannotStartTheJobLeavesNothingBehind() throws IOException {
+        when(backend.launch(any())).thenThrow(new IOException("no such partition 'gpu'"));
+        JobStore store = store(backend);
+
+        PersistException e = assertThrows(PersistException.class, () -> store.persist("doomed", "fake", () -> 1));
+
+        assertEquals("Backend 'fake' could not start job 'doomed': no such partition 'gpu'", e.getMessage());
+        assertEquals(List.of(), jobDirectoryEntries());
+        doReturn(Map.of("id", "7")).when(backend).launch(any());
+        assertEquals("doomed", store.persist("doomed", "fake", () -> 1).name(), "the name is free again");
+    }
+
+    @Test
+    void aBackendThatCannotReportSaysWhichAndHowMany() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        when(backend.query(anyList())).thenThrow(new IOException("squeue timed out"));
+        JobStore store = store(backend);
+        Job<Integer> job = store.persist("asked", "fake", () -> 1);
+
+        PersistException e = assertThrows(PersistException.class, job::status);
+
+        assertEquals("Backend 'fake' could not report on 1 job(s): squeue timed out", e.getMessage());
+    }
+
+    @Test
+    void aJobWhoseBackendIsNotInstalledSaysWhichJarToAdd() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        store(backend).persist("elsewhere", "fake", () -> 1);
+
+        Job<?> reopened = store().open("elsewhere");
+        PersistException e = assertThrows(PersistException.class, reopened::status);
+
+        assertTrue(e.getMessage().startsWith("Job 'elsewhere' runs on backend 'fake', which is not installed in this JVM:"
+                + " add its jar (persist-fake) to the class path."), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryWithoutAJobIsEmptyAndHasNoResult() throws IOException {
+        Files.createDirectories(home.resolve("jobs").resolve("hollow"));
+        JobStore store = store(backend);
+
+        Job<?> job = store.open("hollow");
+
+        assertEquals(JobStatus.EMPTY, job.status());
+        assertEquals(JobStatus.EMPTY, job.await());
+        PersistException e = assertThrows(PersistException.class, job::fetch);
+        assertEquals("Job 'hollow' is empty: no job was submitted into " + job.directory(), e.getMessage());
+        job.cleanup();
+        assertFalse(Files.exists(job.directory()));
+    }
+
+    @Test
+    void malformedCommandsAreRejectedBeforeAnythingIsWritten() {
+        JobStore store = store(backend);
+        JobOptions options = JobOptions.backend("fake");
+
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> store.submit("cmd", options, List.of()));
+        assertEquals("The command is empty: give the program to run and its arguments", empty.getMessage());
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
+                () -> store.submit("cmd", options, List.of("echo", "a\0b")));
+        assertEquals("Invalid command argument: arguments may not be null or contain NUL", nul.getMessage());
+        assertFalse(Files.exists(home.resolve("jobs")));
+    }
+}
