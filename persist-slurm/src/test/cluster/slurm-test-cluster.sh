@@ -68,14 +68,14 @@ wait_until() {
 }
 
 pid_alive() {
-    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+    pid=$(cat "$1" 2>/dev/null) && kill -0 "$pid" 2>/dev/null
 }
 
 # Sends TERM to the daemon in pid file $1 and waits for it to exit.
 stop_daemon() {
     if pid_alive "$1"; then
-        kill -TERM "$(cat "$1")" 2>/dev/null || true
-        wait_until "! pid_alive '$1'" 30 || kill -KILL "$(cat "$1")" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_until "! pid_alive '$1'" 30 || kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$1"
 }
@@ -136,7 +136,7 @@ start_munge() {
 }
 
 start() {
-    if [ "$(node_state)" = idle ] || [ -n "$(node_state)" ]; then
+    if [ -n "$(node_state)" ]; then
         say "already running: SLURM_CONF=$conf"
         return 0
     fi
