@@ -53,7 +53,7 @@ final class ExecCommandRunner implements CommandRunner {
     }
 
     private static CommandTimeoutException timeout(List<String> command, Duration timeout) {
-        return new CommandTimeoutException(command.get(0) + " did not finish within " + timeout.toSeconds()
-                + " s and was killed");
+        return new CommandTimeoutException(command.get(0) + " did not finish within " + timeout.toMillis()
+                + " ms and was killed");
     }
 }

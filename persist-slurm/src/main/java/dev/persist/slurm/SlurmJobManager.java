@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +58,19 @@ public final class SlurmJobManager implements JobManager {
     private static final Logger LOG = LoggerFactory.getLogger(SlurmJobManager.class);
 
     private final Slurm slurm;
+    private final LongSupplier nanoTime;
     private final SqueueSnapshots snapshots;
     private final Set<Path> warnedHomes = ConcurrentHashMap.newKeySet();
 
     /** Creates the backend; cheap, with no side effects (Slurm is first asked when a job is). */
     public SlurmJobManager() {
-        this(new Slurm(new ExecCommandRunner(), Slurm.Sleeper.THREAD));
+        this(new Slurm(new ExecCommandRunner(), Slurm.Sleeper.THREAD), System::nanoTime);
     }
 
-    SlurmJobManager(Slurm slurm) {
+    SlurmJobManager(Slurm slurm, LongSupplier nanoTime) {
         this.slurm = slurm;
-        this.snapshots = new SqueueSnapshots(slurm, System::nanoTime);
+        this.nanoTime = nanoTime;
+        this.snapshots = new SqueueSnapshots(slurm, nanoTime);
     }
 
     @Override
@@ -152,7 +155,7 @@ public final class SlurmJobManager implements JobManager {
         slurm.scancel(id);
         snapshots.forget(id.cluster());
         // scancel's exit code says nothing: ask squeue until the job has stopped.
-        long deadline = System.nanoTime() + CANCEL_CONFIRMATION.toNanos();
+        long deadline = nanoTime.getAsLong() + CANCEL_CONFIRMATION.toNanos();
         Duration pause = FIRST_CONFIRMATION_CHECK;
         while (true) {
             SlurmJob now = slurm.squeue(id.cluster(), List.of(id.jobId())).get(id.jobId());
@@ -161,7 +164,7 @@ public final class SlurmJobManager implements JobManager {
                     && state.get().phase() != Phase.ACTIVE) {
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (nanoTime.getAsLong() - deadline > 0) {
                 if (state.orElse(null) == SlurmState.COMPLETING) {
                     return; // cancelled; Slurm is still killing leftover processes
                 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +17,8 @@ import java.util.function.LongSupplier;
  *
  * <p>An answer is reused for {@link #MAX_AGE} by every question about jobs it covered. A new call
  * asks about every job anyone asked about in the last {@link #INTEREST}, so the jobs other
- * threads are waiting for ride along; a question whose jobs are covered by a call in flight
- * waits for that call instead of making its own.
+ * threads are waiting for ride along. A question whose jobs a call in flight covers waits for
+ * that call; the others wait for one call made right after it, for all of them together.
  */
 final class SqueueSnapshots {
 
@@ -30,15 +31,22 @@ final class SqueueSnapshots {
     private final LongSupplier nanoTime;
     private final Map<String, Cluster> clusters = new HashMap<>();
 
-    /** One squeue call: the ids it asked about, when it started, and its answer. */
-    private record Call(Set<String> asked, long started, CompletableFuture<Map<String, SlurmJob>> answer) {
+    /** One squeue call: the ids it asks about, when it started, and its answer. */
+    private static final class Call {
+        final Set<String> asked = new HashSet<>(); // guarded by the SqueueSnapshots; fixed once started
+        long started;
+        final CompletableFuture<Map<String, SlurmJob>> answer = new CompletableFuture<>();
     }
 
-    /** What is known per cluster: who asked about what and when, the last answer, the call in flight. */
+    /**
+     * Per cluster: who asked about what and when, the last answer, the call in flight, and the
+     * call that collects questions the call in flight does not cover, to be made after it.
+     */
     private static final class Cluster {
         final Map<String, Long> interest = new HashMap<>();
         Call latest;
         Call inFlight;
+        Call next;
     }
 
     SqueueSnapshots(Slurm slurm, LongSupplier nanoTime) {
@@ -55,6 +63,7 @@ final class SqueueSnapshots {
      */
     Map<String, SlurmJob> jobs(String cluster, Set<String> ids) throws IOException {
         Call call;
+        Call after = null;
         boolean mine = false;
         synchronized (this) {
             Cluster c = clusters.computeIfAbsent(cluster, k -> new Cluster());
@@ -63,18 +72,28 @@ final class SqueueSnapshots {
             for (String id : ids) {
                 c.interest.put(id, now);
             }
-            if (c.latest != null && now - c.latest.started() < MAX_AGE.toNanos() && c.latest.asked().containsAll(ids)) {
+            if (c.latest != null && now - c.latest.started < MAX_AGE.toNanos() && c.latest.asked.containsAll(ids)) {
                 call = c.latest;
-            } else if (c.inFlight != null && c.inFlight.asked().containsAll(ids)) {
+            } else if (c.inFlight != null && c.inFlight.asked.containsAll(ids)) {
                 call = c.inFlight;
+            } else if (c.inFlight != null) {
+                if (c.next == null) {
+                    c.next = new Call();
+                    after = c.inFlight;
+                    mine = true;
+                }
+                c.next.asked.addAll(ids);
+                call = c.next;
             } else {
-                call = new Call(Set.copyOf(c.interest.keySet()), now, new CompletableFuture<>());
+                call = new Call();
+                call.asked.addAll(c.interest.keySet());
+                call.started = now;
                 c.inFlight = call;
                 mine = true;
             }
         }
         if (mine) {
-            make(cluster, call);
+            make(cluster, call, after);
         }
         Map<String, SlurmJob> known = await(call);
         Map<String, SlurmJob> asked = new HashMap<>();
@@ -87,18 +106,41 @@ final class SqueueSnapshots {
         return asked;
     }
 
-    private void make(String cluster, Call call) {
+    /** Makes {@code call}, after {@code after} (if not null) has ended, and keeps its answer. */
+    private void make(String cluster, Call call, Call after) {
+        Set<String> asked;
+        if (after != null) {
+            try {
+                after.answer.get();
+            } catch (ExecutionException e) {
+                // its failure is its own callers'; this call is made anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the call below fails and says so
+            }
+        }
+        synchronized (this) {
+            Cluster c = clusters.get(cluster);
+            if (after != null) {
+                if (c.next == call) {
+                    c.next = null;
+                }
+                call.asked.addAll(c.interest.keySet());
+                call.started = nanoTime.getAsLong();
+                c.inFlight = call;
+            }
+            asked = Set.copyOf(call.asked);
+        }
         try {
-            call.answer().complete(slurm.squeue(cluster, call.asked()));
+            call.answer.complete(slurm.squeue(cluster, asked));
         } catch (IOException | RuntimeException e) {
-            call.answer().completeExceptionally(e);
+            call.answer.completeExceptionally(e);
         }
         synchronized (this) {
             Cluster c = clusters.get(cluster);
             if (c.inFlight == call) {
                 c.inFlight = null;
             }
-            if (!call.answer().isCompletedExceptionally() && (c.latest == null || c.latest.started() < call.started())) {
+            if (!call.answer.isCompletedExceptionally() && (c.latest == null || c.latest.started < call.started)) {
                 c.latest = call;
             }
         }
@@ -106,7 +148,7 @@ final class SqueueSnapshots {
 
     private static Map<String, SlurmJob> await(Call call) throws IOException {
         try {
-            return call.answer().get();
+            return call.answer.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for squeue");

@@ -19,7 +19,7 @@ class SlurmListTest extends SlurmJobTestBase {
     @Test
     void listingAHundredJobsAsksSqueueOnce() {
         CountingRunner runner = new CountingRunner();
-        Jobs counted = CoreAccess.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD)));
+        Jobs counted = CoreAccess.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD), System::nanoTime));
         for (int i = 0; i < JOBS; i++) {
             counted.persist(String.format("held-%03d", i), held(), () -> 1);
         }
