@@ -114,6 +114,7 @@ SlurmdParameters=config_overrides
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus Boards=1 SocketsPerBoard=1 CoresPerSocket=$cpus ThreadsPerCore=1 RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 PartitionName=short Nodes=$host MaxTime=5 State=UP
+PartitionName=tiny Nodes=$host MaxTime=1 State=UP
 CONF
     mv -f "$conf.tmp" "$conf"
 }
