@@ -105,19 +105,19 @@ final class Slurm {
     private Optional<SlurmId> findSubmitted(String name, String output, String clusters) {
         List<String> squeue = new ArrayList<>(List.of("squeue", "--noheader", "--states=all", "--name=" + name,
                 "--Format=JobID:|,STDOUT:"));
-        if (!clusters.isEmpty()) {
-            squeue.add("--clusters=" + clusters);
-        }
+        addCluster(squeue, clusters);
         try {
             CommandResult result = runner.run(squeue, Map.of(), TIMEOUT);
+            if (result.exitCode() != 0) {
+                LOG.debug("Could not look for an earlier submission of {}: {}", name, message(result));
+                return Optional.empty();
+            }
             String cluster = "";
             for (String line : result.stdout().split("\n")) {
+                int bar = line.indexOf('|');
                 if (line.startsWith("CLUSTER: ")) {
                     cluster = line.substring("CLUSTER: ".length()).strip();
-                    continue;
-                }
-                int bar = line.indexOf('|');
-                if (result.exitCode() == 0 && bar > 0 && line.substring(bar + 1).strip().equals(output)) {
+                } else if (bar > 0 && line.substring(bar + 1).strip().equals(output)) {
                     return Optional.of(new SlurmId(line.substring(0, bar).strip(), cluster));
                 }
             }
