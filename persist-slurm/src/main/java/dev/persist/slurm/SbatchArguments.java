@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 final class SbatchArguments {
 
-    /** Options naming a Slurm resource, and the sbatch option each becomes. */
-    static final Map<String, String> RESOURCES = resources();
+    /** Options naming a Slurm resource; {@code partition} becomes sbatch's {@code --partition}, and so on. */
+    static final List<String> RESOURCES = List.of("partition", "account", "qos", "constraint", "gres", "gpus");
     /** An option {@code sbatch.NAME} becomes {@code --NAME=VALUE}, or {@code --NAME} if the value is empty. */
     static final String EXTRA = "sbatch.";
     /**
@@ -36,17 +36,6 @@ final class SbatchArguments {
     private SbatchArguments() {
     }
 
-    private static Map<String, String> resources() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("partition", "--partition");
-        m.put("account", "--account");
-        m.put("qos", "--qos");
-        m.put("constraint", "--constraint");
-        m.put("gres", "--gres");
-        m.put("gpus", "--gpus");
-        return Collections.unmodifiableMap(m);
-    }
-
     /** sbatch options that {@code sbatch.NAME} may not set, and why. */
     private static Map<String, String> reserved() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -57,7 +46,7 @@ final class SbatchArguments {
         m.put("time", "use JobOptions.timeLimit(...)");
         m.put("cpus-per-task", "use JobOptions.cpus(...)");
         m.put("mem", "use JobOptions.memory(...)");
-        for (String key : RESOURCES.keySet()) {
+        for (String key : RESOURCES) {
             m.put(key, "use the option '" + key + "'");
         }
         m.put("requeue", "a Persist job runs once: a second run would overwrite the first one's records");
@@ -77,11 +66,10 @@ final class SbatchArguments {
         for (Map.Entry<String, String> option : options.options().entrySet()) {
             String key = option.getKey();
             String value = option.getValue();
-            if (RESOURCES.containsKey(key)) {
+            if (RESOURCES.contains(key)) {
                 if (!VALUE.matcher(value).matches()) {
                     throw new IllegalArgumentException("Invalid value '" + value + "' for option '" + key
-                            + "' of backend 'slurm': it must be one word, without spaces (as for sbatch "
-                            + RESOURCES.get(key) + ")");
+                            + "' of backend 'slurm': it must be one word, without spaces (as for sbatch --" + key + ")");
                 }
             } else if (key.startsWith(EXTRA)) {
                 String name = key.substring(EXTRA.length());
@@ -96,7 +84,7 @@ final class SbatchArguments {
                 }
             } else {
                 throw new IllegalArgumentException("Unknown option '" + key + "' for backend 'slurm'; it understands "
-                        + String.join(", ", RESOURCES.keySet()) + ", and " + EXTRA + "NAME for any other long sbatch"
+                        + String.join(", ", RESOURCES) + ", and " + EXTRA + "NAME for any other long sbatch"
                         + " option --NAME (value empty for a flag), such as " + EXTRA + "exclusive or "
                         + EXTRA + "mail-type=END");
             }
@@ -126,13 +114,9 @@ final class SbatchArguments {
         options.cpus().ifPresent(cpus -> argv.add("--cpus-per-task=" + cpus));
         options.memoryMegabytes().ifPresent(mb -> argv.add("--mem=" + mb + "M"));
         for (Map.Entry<String, String> option : options.options().entrySet()) {
-            String resource = RESOURCES.get(option.getKey());
-            if (resource != null) {
-                argv.add(resource + "=" + option.getValue());
-            } else {
-                String name = "--" + option.getKey().substring(EXTRA.length());
-                argv.add(option.getValue().isEmpty() ? name : name + "=" + option.getValue());
-            }
+            String key = option.getKey();
+            String name = "--" + (RESOURCES.contains(key) ? key : key.substring(EXTRA.length()));
+            argv.add(option.getValue().isEmpty() ? name : name + "=" + option.getValue());
         }
         argv.add(script.toString());
         argv.addAll(request.command());

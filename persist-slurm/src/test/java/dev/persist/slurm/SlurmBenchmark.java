@@ -4,8 +4,8 @@ import dev.persist.Job;
 import dev.persist.JobOptions;
 import dev.persist.JobStatus;
 import dev.persist.Jobs;
-import dev.persist.core.CoreAccess;
 import dev.persist.core.JobDir;
+import dev.persist.core.JobTesting;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class SlurmBenchmark {
 
     private SlurmBenchmark(Path home) {
         this.home = home;
-        this.jobs = CoreAccess.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD), System::nanoTime));
+        this.jobs = JobTesting.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD), System::nanoTime));
     }
 
     /**
@@ -148,7 +148,7 @@ public final class SlurmBenchmark {
         awaitAll(waited.stream().<Job<?>>map(jobs::open).toList());
         Map<String, Integer> shared = runner.calls();
         runner.reset();
-        awaitAll(waited.stream().<Job<?>>map(name -> CoreAccess.jobs(home, new SlurmJobManager(new Slurm(runner,
+        awaitAll(waited.stream().<Job<?>>map(name -> JobTesting.jobs(home, new SlurmJobManager(new Slurm(runner,
                 Slurm.Sleeper.THREAD), System::nanoTime)).open(name)).toList());
         out.printf("3. %d threads each await(%d s) a different pending job%n", waited.size(), WAIT.toSeconds());
         out.printf("   scheduler calls: %s; baseline, nothing shared (a backend instance per thread): %s%n%n",

@@ -1,11 +1,11 @@
 package dev.persist.slurm;
 
-import static dev.persist.slurm.SlurmTestSupport.assertMentions;
-import static dev.persist.slurm.SlurmTestSupport.awaitFile;
+import static dev.persist.core.JobTesting.assertMentions;
+import static dev.persist.core.JobTesting.awaitFile;
+import static dev.persist.core.JobTesting.waitFor;
 import static dev.persist.slurm.SlurmTestSupport.processAlive;
 import static dev.persist.slurm.SlurmTestSupport.slurmJobId;
 import static dev.persist.slurm.SlurmTestSupport.squeueRow;
-import static dev.persist.slurm.SlurmTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +15,7 @@ import dev.persist.Job;
 import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.core.JobDir;
+import dev.persist.core.JobTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class SlurmCancelTest extends SlurmJobTestBase {
     void aPendingJobIsCancelledAndNeverRuns(String option, String value) {
         String ran = scratchFile("ran");
         Job<Integer> job = jobs.persist("pending", slurm().option(option, value), () -> {
-            SlurmTestSupport.writeAtomically(ran, "ran");
+            JobTesting.writeAtomically(ran, "ran");
             return 1;
         });
         String id = slurmJobId(job);
@@ -56,8 +57,8 @@ class SlurmCancelTest extends SlurmJobTestBase {
         String childPid = scratchFile("child.pid");
         Job<Integer> job = jobs.persist("running", slurm(), () -> {
             Process child = new ProcessBuilder("sleep", "1000").start();
-            SlurmTestSupport.writeAtomically(childPid, Long.toString(child.pid()));
-            SlurmTestSupport.writeAtomically(jvmPid, Long.toString(ProcessHandle.current().pid()));
+            JobTesting.writeAtomically(childPid, Long.toString(child.pid()));
+            JobTesting.writeAtomically(jvmPid, Long.toString(ProcessHandle.current().pid()));
             Thread.sleep(1_000_000);
             return 1;
         });

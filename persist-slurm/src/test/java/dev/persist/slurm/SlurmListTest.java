@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.persist.Job;
 import dev.persist.JobStatus;
 import dev.persist.Jobs;
-import dev.persist.core.CoreAccess;
+import dev.persist.core.JobTesting;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -19,7 +19,7 @@ class SlurmListTest extends SlurmJobTestBase {
     @Test
     void listingAHundredJobsAsksSqueueOnce() {
         CountingRunner runner = new CountingRunner();
-        Jobs counted = CoreAccess.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD), System::nanoTime));
+        Jobs counted = JobTesting.jobs(home, new SlurmJobManager(new Slurm(runner, Slurm.Sleeper.THREAD), System::nanoTime));
         for (int i = 0; i < JOBS; i++) {
             counted.persist(String.format("held-%03d", i), held(), () -> 1);
         }

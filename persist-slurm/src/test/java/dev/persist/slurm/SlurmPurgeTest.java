@@ -1,9 +1,9 @@
 package dev.persist.slurm;
 
-import static dev.persist.slurm.SlurmTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertMentions;
+import static dev.persist.core.JobTesting.waitFor;
 import static dev.persist.slurm.SlurmTestSupport.slurmJobId;
 import static dev.persist.slurm.SlurmTestSupport.squeueRow;
-import static dev.persist.slurm.SlurmTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,7 +11,7 @@ import dev.persist.Job;
 import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.Jobs;
-import dev.persist.core.CoreAccess;
+import dev.persist.core.JobTesting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +38,7 @@ class SlurmPurgeTest extends SlurmJobTestBase {
                 && squeueRow(failedId, "JobID:|,State:").isEmpty()), Duration.ofMinutes(3),
                 () -> "slurmctld to purge jobs " + doneId + " and " + failedId);
 
-        Jobs fresh = CoreAccess.jobs(home, new SlurmJobManager());
+        Jobs fresh = JobTesting.jobs(home, new SlurmJobManager());
         Job<?> doneAgain = fresh.open("done");
         Job<?> failedAgain = fresh.open("failed");
         assertEquals(JobStatus.DONE, doneAgain.status());

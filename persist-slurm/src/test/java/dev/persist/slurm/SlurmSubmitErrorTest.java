@@ -1,7 +1,7 @@
 package dev.persist.slurm;
 
-import static dev.persist.slurm.SlurmTestSupport.assertJobDirectories;
-import static dev.persist.slurm.SlurmTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertJobDirectories;
+import static dev.persist.core.JobTesting.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -2,7 +2,6 @@ package dev.persist.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.persist.Job;
 import dev.persist.core.JobDir;
@@ -13,14 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Helpers for the tests against the real test cluster. Those taking {@code String} paths also
@@ -28,51 +23,9 @@ import java.util.stream.Stream;
  */
 final class SlurmTestSupport {
 
-    private static final Duration POLL = Duration.ofMillis(100);
     private static final CommandRunner RUNNER = new ExecCommandRunner();
 
     private SlurmTestSupport() {
-    }
-
-    /** Polls until the supplier has a value; fails naming {@code what} when the deadline passes. */
-    static <T> T waitFor(Supplier<Optional<T>> probe, Duration timeout, Supplier<String> what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return fail("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail("interrupted while waiting for " + what.get());
-            }
-        }
-    }
-
-    /** Waits for a file a task writes (atomically) and returns its trimmed content. */
-    static String awaitFile(Path file, Duration timeout) {
-        return waitFor(() -> {
-            try {
-                return Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty());
-            } catch (NoSuchFileException e) {
-                return Optional.empty();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, timeout, () -> "file " + file);
-    }
-
-    /** Writes a file as temp file plus rename, so a reader never sees it half written. Runs in jobs. */
-    static void writeAtomically(String file, String content) throws IOException {
-        Path target = Path.of(file);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, content);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The Slurm job id recorded in the job's {@code job.json}. */
@@ -114,25 +67,5 @@ final class SlurmTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Asserts {@code text} contains {@code word}, ignoring case. */
-    static void assertMentions(String text, String word) {
-        assertTrue(text != null && text.toLowerCase(Locale.ROOT).contains(word.toLowerCase(Locale.ROOT)),
-                () -> "expected a mention of '" + word + "' in:\n" + text);
-    }
-
-    /** Asserts that {@code <home>/jobs} holds exactly the named entries. */
-    static void assertJobDirectories(Path home, String... expected) {
-        Path jobs = home.resolve("jobs");
-        List<String> actual = List.of();
-        if (Files.exists(jobs)) {
-            try (Stream<Path> entries = Files.list(jobs)) {
-                actual = entries.map(p -> p.getFileName().toString()).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        assertEquals(Stream.of(expected).sorted().toList(), actual, "entries of " + jobs);
     }
 }

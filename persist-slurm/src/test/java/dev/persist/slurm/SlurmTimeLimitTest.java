@@ -1,7 +1,7 @@
 package dev.persist.slurm;
 
-import static dev.persist.slurm.SlurmTestSupport.assertMentions;
-import static dev.persist.slurm.SlurmTestSupport.awaitFile;
+import static dev.persist.core.JobTesting.assertMentions;
+import static dev.persist.core.JobTesting.awaitFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.PersistentTask;
 import dev.persist.core.JobDir;
+import dev.persist.core.JobTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class SlurmTimeLimitTest extends SlurmJobTestBase {
         return () -> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    SlurmTestSupport.writeAtomically(hook, "ran");
+                    JobTesting.writeAtomically(hook, "ran");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

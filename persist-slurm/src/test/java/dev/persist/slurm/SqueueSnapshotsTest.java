@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.persist.core.JobTesting;
 import dev.persist.slurm.CommandRunner.CommandResult;
 import java.io.IOException;
 import java.time.Duration;
@@ -116,7 +117,7 @@ class SqueueSnapshotsTest {
                 return snapshots.jobs("", Set.of(id));
             }));
         }
-        SlurmTestSupport.waitFor(() -> Optional.of(true).filter(t -> waiting.size() == 20
+        JobTesting.waitFor(() -> Optional.of(true).filter(t -> waiting.size() == 20
                 && waiting.stream().allMatch(th -> th.getState() == Thread.State.WAITING)), Duration.ofSeconds(30),
                 () -> "20 threads waiting for squeue");
 
