@@ -6,6 +6,7 @@ import static dev.persist.slurm.SlurmTestSupport.slurmJobId;
 import static dev.persist.slurm.SlurmTestSupport.squeueRow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.Jobs;
 import dev.persist.Persist;
+import dev.persist.core.JobDir;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -140,6 +142,21 @@ class SlurmLifecycleTest extends SlurmJobTestBase {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    @Test
+    void aJobWhoseDependencyFailedIsFailedInsteadOfQueuedForever() {
+        Job<Integer> first = jobs.submit("first", slurm(), List.of("sh", "-c", "exit 1"));
+        Job<Integer> second = jobs.submit("second", slurm().option("sbatch.dependency", "afterok:" + slurmJobId(first)),
+                List.of("true"));
+
+        assertEquals(JobStatus.FAILED, first.await(GENEROUS));
+        assertEquals(JobStatus.FAILED, second.await(GENEROUS));
+
+        JobFailedException e = assertThrows(JobFailedException.class, second::fetch);
+        assertMentions(e.reason(), "its dependency can never be satisfied");
+        assertFalse(Files.exists(second.directory().resolve(JobDir.STARTED)), "it never started");
+        SlurmTestSupport.slurm("scancel", slurmJobId(second)); // Slurm keeps it pending until it is cancelled
     }
 
     /** Runs {@link OpenJob} in a new JVM and returns what it printed. */
