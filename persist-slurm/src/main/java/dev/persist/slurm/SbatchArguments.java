@@ -82,6 +82,14 @@ final class SbatchArguments {
                 if (why != null) {
                     throw new IllegalArgumentException("Option '" + key + "' is not allowed for backend 'slurm': " + why);
                 }
+                // sbatch, like getopt_long, takes an unambiguous abbreviation for the whole option name.
+                for (Map.Entry<String, String> reserved : RESERVED.entrySet()) {
+                    if (reserved.getKey().startsWith(name)) {
+                        throw new IllegalArgumentException("Option '" + key + "' is not allowed for backend 'slurm': "
+                                + "sbatch would read --" + name + " as --" + reserved.getKey() + ", and "
+                                + reserved.getValue());
+                    }
+                }
             } else {
                 throw new IllegalArgumentException("Unknown option '" + key + "' for backend 'slurm'; it understands "
                         + String.join(", ", RESOURCES) + ", and " + EXTRA + "NAME for any other long sbatch"

@@ -113,6 +113,17 @@ class SbatchArgumentsTest {
         assertEquals(message, e.getMessage());
     }
 
+    @Test
+    void abbreviationsOfOptionsPersistControlsAreRefusedToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SbatchArguments.validate(JobOptions.backend("slurm").option("sbatch.expor", "NONE")));
+
+        assertEquals("Option 'sbatch.expor' is not allowed for backend 'slurm': sbatch would read --expor as --export, "
+                + "and Persist sets --export itself", e.getMessage());
+        SbatchArguments.validate(JobOptions.backend("slurm").option("sbatch.excl", "").option("sbatch.time-min", "5")
+                .option("sbatch.gres-flags", "enforce-binding"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sbatch.", "sbatch.x", "sbatch.mail_type", "sbatch.-x", "sbatch.a.b"})
     void extraOptionNamesMustBeLongSbatchOptionNames(String key) {
