@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  *
  * <p>Each backend documents which {@link #options() options} it understands and rejects the others
  * when the job is persisted. The {@code local} backend enforces the time limit itself; it treats
- * {@code cpus} as the number of local queue slots the job occupies.
+ * {@code cpus} as the number of local queue slots the job occupies. The {@code slurm} backend passes the
+ * resources to {@code sbatch} (the time limit rounded up to whole minutes) and understands the
+ * options {@code partition}, {@code account}, {@code qos}, {@code constraint}, {@code gres},
+ * {@code gpus}, and {@code sbatch.NAME} for any other long sbatch option {@code --NAME=VALUE}
+ * (an empty value gives the flag {@code --NAME}); each becomes exactly one argument.
  */
 public final class JobOptions {
 

@@ -6,7 +6,9 @@
 # Runs COMMAND as a child and records in JOB_DIR that it started ("started") and, once the child
 # has exited and its output is complete, its exit status ("exit", written atomically). A job
 # without "exit" whose processes are gone was killed without a trace. TIME_LIMIT_SECONDS > 0
-# starts a watchdog that records "time-limit", sends TERM, and KILL after GRACE_SECONDS.
+# starts a watchdog that records "time-limit", sends TERM, and KILL after GRACE_SECONDS. USR1 does
+# the same at once: a batch scheduler's warning that its own time limit is near (Slurm's
+# --signal=B:USR1@N).
 # Arguments are only ever passed on as "$@": nothing here is evaluated.
 set -u
 dir=$1 limit=$2 grace=$3
@@ -28,26 +30,35 @@ child=
 # TERM comes from a cancel, a time limit or the scheduler: record it and pass it on.
 trap ': > "$dir/terminated"; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM
 
+# Stops the job for its time limit after $1 seconds (0: at once): records "time-limit", sends
+# TERM, and KILL after the grace period. Runs in the background; USR1 tells it the job has ended.
+stop_at_time_limit() {
+    s=
+    trap 'kill -KILL "$s" 2>/dev/null; exit 0' USR1
+    if [ "$1" -gt 0 ]; then
+        sleep "$1" 9>&- & s=$!
+        wait "$s"
+    fi
+    : > "$dir/time-limit"
+    trap '' TERM
+    kill -TERM "$child" 2>/dev/null
+    kill -TERM -- -$$ 2>/dev/null
+    sleep "$grace" 9>&- & s=$!
+    wait "$s"
+    kill -KILL "$child" 2>/dev/null
+    kill -KILL -- -$$ 2>/dev/null
+}
+
+stoppers=
+trap 'stop_at_time_limit 0 9>&- & stoppers="$stoppers $!"' USR1
+
 # fd 9 holds the local queue's slot lock; the job's processes must not inherit it.
 "$@" 9>&- &
 child=$!
 
-watchdog=
 if [ "$limit" -gt 0 ]; then
-    (
-        trap 'kill -KILL "$s" 2>/dev/null; exit 0' USR1
-        sleep "$limit" 9>&- & s=$!
-        wait "$s"
-        : > "$dir/time-limit"
-        trap '' TERM
-        kill -TERM "$child" 2>/dev/null
-        kill -TERM -- -$$ 2>/dev/null
-        sleep "$grace" 9>&- & s=$!
-        wait "$s"
-        kill -KILL "$child" 2>/dev/null
-        kill -KILL -- -$$ 2>/dev/null
-    ) 9>&- &
-    watchdog=$!
+    stop_at_time_limit "$limit" 9>&- &
+    stoppers="$stoppers $!"
 fi
 
 while :; do
@@ -60,8 +71,8 @@ while :; do
     break
 done
 
-if [ -n "$watchdog" ]; then
-    kill -USR1 "$watchdog" 2>/dev/null
-fi
+for s in $stoppers; do
+    kill -USR1 "$s" 2>/dev/null
+done
 printf '%s\n' "$rc" > "$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
 exit "$rc"

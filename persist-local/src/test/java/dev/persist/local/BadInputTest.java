@@ -1,7 +1,7 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertJobDirectories;
-import static dev.persist.local.LocalTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertJobDirectories;
+import static dev.persist.core.JobTesting.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

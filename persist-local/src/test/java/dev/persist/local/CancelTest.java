@@ -1,7 +1,7 @@
 package dev.persist.local;
 
+import static dev.persist.core.JobTesting.assertMentions;
 import static dev.persist.local.LocalTestSupport.assertForeignProcessGroup;
-import static dev.persist.local.LocalTestSupport.assertMentions;
 import static dev.persist.local.LocalTestSupport.awaitPid;
 import static dev.persist.local.LocalTestSupport.sessionMembers;
 import static dev.persist.local.LocalTestSupport.waitFor;
@@ -15,6 +15,7 @@ import dev.persist.Job;
 import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.PersistentTask;
+import dev.persist.core.JobTesting;
 import dev.persist.local.LocalTestSupport.ProcessId;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class CancelTest extends LocalJobTestBase {
         return () -> {
             Process child = new ProcessBuilder("sleep", "300")
                     .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
-            LocalTestSupport.writeAtomically(dir + "/child.pid", Long.toString(child.pid()));
+            JobTesting.writeAtomically(dir + "/child.pid", Long.toString(child.pid()));
             new ProcessBuilder("sh", "-c", "sleep 300 & echo $! > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"",
                     "sh", dir + "/orphan.pid")
                     .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start().waitFor();
@@ -96,7 +97,7 @@ class CancelTest extends LocalJobTestBase {
         awaitPid(scratch.resolve("first.pid"));
         String marker = scratchFile("second-ran");
         Job<String> second = jobs.persist("second", oneSlot(), () -> {
-            LocalTestSupport.writeAtomically(marker, "ran");
+            JobTesting.writeAtomically(marker, "ran");
             return "ran";
         });
         assertEquals(JobStatus.QUEUED, second.status(), second::info);

@@ -1,6 +1,6 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertMentions;
 import static dev.persist.local.LocalTestSupport.findInJobDirectory;
 import static dev.persist.local.LocalTestSupport.run;
 import static dev.persist.local.LocalTestSupport.runningAsRoot;

@@ -1,8 +1,8 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.signalProcessGroup;
-import static dev.persist.local.LocalTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertMentions;
 import static dev.persist.local.LocalTestSupport.awaitPid;
+import static dev.persist.local.LocalTestSupport.signalProcessGroup;
 import static dev.persist.local.LocalTestSupport.waitForTerminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,6 +1,6 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.assertMentions;
+import static dev.persist.core.JobTesting.assertMentions;
 import static dev.persist.local.LocalTestSupport.awaitPid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,6 @@
 package dev.persist.local;
 
-import static dev.persist.local.LocalTestSupport.awaitFile;
+import static dev.persist.core.JobTesting.awaitFile;
 import static dev.persist.local.LocalTestSupport.jobSession;
 import static dev.persist.local.LocalTestSupport.signalProcessGroup;
 import static dev.persist.local.LocalTestSupport.waitFor;

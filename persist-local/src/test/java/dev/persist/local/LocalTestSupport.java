@@ -9,30 +9,25 @@ import dev.persist.Job;
 import dev.persist.JobStatus;
 import dev.persist.core.JobDir;
 import dev.persist.core.JobRecord;
+import dev.persist.core.JobTesting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -50,72 +45,29 @@ final class LocalTestSupport {
 
     /** Polls until the condition holds; fails naming {@code what} when the deadline passes. */
     static void waitFor(BooleanSupplier condition, Duration timeout, String what) {
-        waitForValue(() -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), timeout, () -> what);
-    }
-
-    /** Polls until the supplier has a value; fails naming {@code what} when the deadline passes. */
-    private static <T> T waitForValue(Supplier<Optional<T>> probe, Duration timeout, Supplier<String> what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return fail("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail("interrupted while waiting for " + what.get());
-            }
-        }
+        JobTesting.waitFor(() -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), timeout, () -> what);
     }
 
     /** Waits until the job's status is terminal, asking {@code status()} (not {@code await()}). */
     static JobStatus waitForTerminal(Job<?> job, Duration timeout) {
-        return waitForValue(() -> Optional.of(job.status()).filter(JobStatus::isTerminal), timeout,
+        return JobTesting.waitFor(() -> Optional.of(job.status()).filter(JobStatus::isTerminal), timeout,
                 () -> "job '" + job.name() + "' to reach a terminal status; info:\n" + job.info());
     }
 
-    /** Waits for a file a task writes (atomically) and returns its trimmed content. */
-    static String awaitFile(Path file, Duration timeout) {
-        return waitForValue(() -> readIfPresent(file), timeout, () -> "file " + file);
-    }
-
     static long awaitPid(Path file) {
-        return Long.parseLong(awaitFile(file, Duration.ofSeconds(30)));
-    }
-
-    private static Optional<String> readIfPresent(Path file) {
-        try {
-            return Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Long.parseLong(JobTesting.awaitFile(file, Duration.ofSeconds(30)));
     }
 
     // ---- called from inside tasks (runner JVM) -------------------------------------------
 
-    /** Writes a file as temp file plus rename, so a reader never sees it half written. */
-    static void writeAtomically(String file, String content) throws IOException {
-        Path target = Path.of(file);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, content);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** Records the current time in milliseconds since the epoch (comparable across JVMs). */
     static void writeNow(String file) throws IOException {
-        writeAtomically(file, Long.toString(System.currentTimeMillis()));
+        JobTesting.writeAtomically(file, Long.toString(System.currentTimeMillis()));
     }
 
     /** Records the pid of the calling JVM. */
     static void writeOwnPid(String file) throws IOException {
-        writeAtomically(file, Long.toString(ProcessHandle.current().pid()));
+        JobTesting.writeAtomically(file, Long.toString(ProcessHandle.current().pid()));
     }
 
     // ---- processes -----------------------------------------------------------------------
@@ -330,29 +282,6 @@ final class LocalTestSupport {
     }
 
     // ---- assertions ----------------------------------------------------------------------
-
-    /** Asserts {@code text} contains {@code word}, ignoring case. */
-    static void assertMentions(String text, String word) {
-        assertTrue(text != null && text.toLowerCase(Locale.ROOT).contains(word.toLowerCase(Locale.ROOT)),
-                () -> "expected a mention of '" + word + "' in:\n" + text);
-    }
-
-    /**
-     * Asserts that {@code <home>/jobs} holds exactly the named job directories and nothing else
-     * (no directories of rejected submissions, no temporary files).
-     */
-    static void assertJobDirectories(Path home, String... expected) {
-        Path jobs = home.resolve("jobs");
-        Set<String> actual = new TreeSet<>();
-        if (Files.exists(jobs)) {
-            try (Stream<Path> entries = Files.list(jobs)) {
-                entries.forEach(p -> actual.add(p.getFileName().toString()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        assertEquals(new TreeSet<>(List.of(expected)), actual, "entries of " + jobs);
-    }
 
     /** The one file with this name anywhere in the job's directory. */
     static Path findInJobDirectory(Job<?> job, String fileName) {
