@@ -37,7 +37,7 @@ public final class JobNames {
      */
     public static String generate(String program, RandomGenerator random) {
         String base = program.substring(program.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]+", "-")
-                .replaceAll("^[.-]+", "");
+                .replaceAll("^[.-]+|[.-]+$", "");
         if (base.length() > 40) {
             base = base.substring(0, 40);
         }
