@@ -6,7 +6,6 @@ import dev.persist.core.Json;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +30,7 @@ final class JobData {
 
     /**
      * @param summary a job's summary
-     * @return it as a JSON object: times as ISO-8601 strings, the run time in seconds
+     * @return it as a JSON object: times as ISO-8601 strings, the run time in milliseconds
      */
     static Map<String, Object> summary(JobSummary summary) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -43,7 +42,7 @@ final class JobData {
         json.put("submitted", time(summary.submitted()));
         json.put("started", time(summary.started()));
         json.put("ended", time(summary.ended()));
-        json.put("runTimeSeconds", seconds(summary.runTime()));
+        json.put("runTimeMillis", summary.runTime() == null ? null : summary.runTime().toMillis());
         return json;
     }
 
@@ -61,10 +60,6 @@ final class JobData {
 
     private static String time(Instant instant) {
         return instant == null ? null : instant.toString();
-    }
-
-    private static BigDecimal seconds(Duration duration) {
-        return duration == null ? null : BigDecimal.valueOf(duration.toMillis(), 3);
     }
 
     /**

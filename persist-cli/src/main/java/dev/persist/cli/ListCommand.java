@@ -11,7 +11,7 @@ import picocli.CommandLine.Help.Ansi;
 
 @Command(name = "list", description = {"List every job, oldest first: name, backend, status, submitted, run time, reason.",
     "With --json, an array of objects with name, backend, status, reason, exitCode, submitted, started, ended "
-            + "and runTimeSeconds."})
+            + "and runTimeMillis."})
 final class ListCommand extends JobCommand {
 
     /** How much of a reason the table shows; 'persist info' shows all of it. */

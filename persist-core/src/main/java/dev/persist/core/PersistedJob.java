@@ -478,7 +478,7 @@ final class PersistedJob<T> implements Job<T> {
     }
 
     private static void line(StringBuilder s, String label, String value) {
-        s.append(String.format("%-11s%s%n", label + ":", value));
+        s.append(String.format("%-12s%s%n", label + ":", value));
     }
 
     @Override
