@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** {@code persist}: the global options, shared by every subcommand. */
+/** {@code persist}: the global options, shared by every subcommand ({@link Main} adds those). */
 @Command(name = "persist",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
@@ -16,9 +16,6 @@ import picocli.CommandLine.ScopeType;
         usageHelpAutoWidth = true,
         description = {"Persistent jobs: run commands that survive logging out, look at jobs programs started, fetch results.",
             ""},
-        subcommands = {SubmitCommand.class, StatusCommand.class, InfoCommand.class, ListCommand.class,
-            WaitCommand.class, FetchCommand.class, OutputCommand.Stdout.class, OutputCommand.Stderr.class,
-            CancelCommand.class, CleanupCommand.class, BackendsCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  a job failed or was cancelled, or the command could not do what was asked",
             "  2  usage error", "  3  no such job", "  4  timed out waiting"})

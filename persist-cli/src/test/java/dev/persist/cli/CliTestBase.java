@@ -43,13 +43,13 @@ abstract class CliTestBase {
 
     /** Runs {@code persist --home HOME ARGS...}. */
     Result run(Terminal terminal, String... args) {
-        CommandLine commandLine = Main.createCommandLine(terminal);
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        CommandLine commandLine = Main.createCommandLine(terminal, all.toArray(String[]::new));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-        all.addAll(List.of(args));
         int code = commandLine.execute(all.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
