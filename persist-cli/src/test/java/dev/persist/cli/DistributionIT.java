@@ -114,6 +114,38 @@ class DistributionIT {
     }
 
     @Test
+    void aFinishedJobsStatusNeedsNoBackendAndNoInjector() throws IOException, InterruptedException {
+        persist("submit", "--name", "quick", "--", "true");
+        persist("wait", "quick");
+        persist("submit", "--name", "long", "--", "sleep", "300");
+        Path finished = scratch.resolve("finished.log");
+        Path running = scratch.resolve("running.log");
+
+        assertEquals(new Run(0, "quick DONE\n", ""),
+                persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + finished), LAUNCHER, "status", "quick"));
+        assertEquals(0, persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + running), LAUNCHER,
+                "status", "long").code());
+
+        for (String type : List.of("com.google.inject.Guice", "dev.persist.local.LocalJobManager",
+                "com.esotericsoftware.kryo.Kryo")) {
+            assertFalse(Files.readString(finished).contains("] " + type + " source:"), type + " is not loaded");
+        }
+        assertTrue(Files.readString(running).contains("] dev.persist.local.LocalJobManager source:"),
+                "a running job's status asks its backend");
+    }
+
+    @Test
+    void theRootScriptRunsTheBuiltDistribution() throws IOException, InterruptedException {
+        Path script = Path.of("..", "persist").toAbsolutePath().normalize();
+
+        Run version = persist(Map.of(), script, "--version");
+
+        assertEquals(0, version.code(), version.err());
+        assertTrue(version.out().startsWith("persist 0.1.0-SNAPSHOT\n"), version.out());
+        assertEquals("", version.err(), "the distribution was up to date: no build");
+    }
+
+    @Test
     void theTarballHoldsTheDistributionAndRunsWhereverItIsUnpacked() throws IOException, InterruptedException {
         Path tarball = Path.of(System.getProperty("persist.tarball", "target/persist.tar.gz"));
         Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString()).directory(scratch.toFile())

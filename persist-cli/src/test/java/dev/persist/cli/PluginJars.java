@@ -76,13 +76,22 @@ final class PluginJars {
 
                 @Override
                 public void cancel(JobRef job) throws IOException {
+                    // TERM to the wrapper and what it started, again until it is gone: a signal that
+                    // comes before the wrapper has started the command reaches only the wrapper.
                     ProcessHandle process = ProcessHandle.of(pid(job)).orElse(null);
-                    if (process != null) {
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (process != null && process.isAlive()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IOException("job " + job.name() + " did not stop");
+                        }
+                        process.descendants().forEach(ProcessHandle::destroy);
                         process.destroy();
                         try {
-                            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                            process.onExit().get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        } catch (java.util.concurrent.TimeoutException e) {
+                            // signal again
                         } catch (Exception e) {
-                            throw new IOException("job " + job.name() + " did not stop: " + e);
+                            throw new IOException("cannot wait for job " + job.name() + ": " + e);
                         }
                     }
                 }
