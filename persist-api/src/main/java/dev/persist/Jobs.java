@@ -19,8 +19,8 @@ public interface Jobs {
 
     /**
      * The backends jobs under this home can run on: those on the class path, then those in the
-     * plugin directories ({@code <home>/plugins/} and the directories named by the system property
-     * {@value Persist#PLUGINS_PROPERTY}). Constructs every backend on first use.
+     * plugin directories the system property {@value Persist#PLUGINS_PROPERTY} names, then those in
+     * {@code <home>/plugins/}. Constructs every backend on first use.
      *
      * @return the backends, by name; a name two backends share is listed once, for the one used
      */
