@@ -17,6 +17,10 @@ final class ListCommand extends JobCommand {
     /** How much of a reason the table shows; 'persist info' shows all of it. */
     private static final int REASON_WIDTH = 60;
 
+    /** Statuses' colours on a terminal, as picocli's markup names them. */
+    private static final Map<JobStatus, String> COLOURS = Map.of(JobStatus.EMPTY, "faint", JobStatus.QUEUED, "yellow",
+            JobStatus.RUNNING, "cyan", JobStatus.DONE, "green", JobStatus.FAILED, "red", JobStatus.CANCELLED, "magenta");
+
     @Override
     public Integer call() {
         List<JobSummary> summaries = new ArrayList<>();
@@ -46,6 +50,4 @@ final class ListCommand extends JobCommand {
         return ExitCodes.OK;
     }
 
-    private static final Map<JobStatus, String> COLOURS = Map.of(JobStatus.EMPTY, "faint", JobStatus.QUEUED, "yellow",
-            JobStatus.RUNNING, "cyan", JobStatus.DONE, "green", JobStatus.FAILED, "red", JobStatus.CANCELLED, "magenta");
 }

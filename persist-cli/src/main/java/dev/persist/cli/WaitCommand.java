@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,7 +79,7 @@ final class WaitCommand extends JobCommand {
                         + summary.name() + "', which is " + summary.status());
             } else if (summary.status() != JobStatus.DONE) {
                 failed = true;
-                err().println("persist: job '" + summary.name() + "' " + summary.status().name().toLowerCase()
+                err().println("persist: job '" + summary.name() + "' " + summary.status().name().toLowerCase(Locale.ROOT)
                         + (summary.reason().isEmpty() ? "" : ": " + summary.reason()));
             }
         }

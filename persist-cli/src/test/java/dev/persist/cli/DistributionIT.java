@@ -97,6 +97,7 @@ class DistributionIT {
         assertEquals(0, version.code(), version.err());
         assertTrue(version.out().startsWith("persist 0.1.0-SNAPSHOT\nJava "), version.out());
         assertEquals("", version.err());
+        Files.delete(link);
     }
 
     @Test
@@ -121,8 +122,9 @@ class DistributionIT {
         Path finished = scratch.resolve("finished.log");
         Path running = scratch.resolve("running.log");
 
-        assertEquals(new Run(0, "quick DONE\n", ""),
-                persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + finished), LAUNCHER, "status", "quick"));
+        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + finished), LAUNCHER, "status", "quick");
+        assertEquals(0, status.code(), status.err());
+        assertEquals("quick DONE\n", status.out());
         assertEquals(0, persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + running), LAUNCHER,
                 "status", "long").code());
 
