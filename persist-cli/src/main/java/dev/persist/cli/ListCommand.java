@@ -49,5 +49,4 @@ final class ListCommand extends JobCommand {
         });
         return ExitCodes.OK;
     }
-
 }
