@@ -1,5 +1,6 @@
 package dev.persist.cli;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -39,6 +40,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         CommandLine commandLine = createCommandLine(Terminal.detect(), args);
+        // Over System.out itself, so that checkError() sees a reader that went away (| head).
+        commandLine.setOut(new PrintWriter(System.out, true));
         int exitCode = commandLine.execute(args);
         commandLine.getOut().flush();
         commandLine.getErr().flush();

@@ -138,6 +138,16 @@ class DistributionIT {
     }
 
     @Test
+    void followingStopsWhenTheReaderGoesAway() throws IOException, InterruptedException {
+        persist("submit", "--name", "long", "--", "sh", "-c", "echo 1; sleep 1; echo 2; sleep 1; echo 3; sleep 300");
+        Process pipeline = new ProcessBuilder("sh", "-c", "\"$0\" --home \"$1\" stdout --follow long | head -n 1",
+                LAUNCHER.toString(), home.toString()).redirectErrorStream(true).start();
+
+        assertTrue(pipeline.waitFor(60, TimeUnit.SECONDS), "persist stopped soon after head exited");
+        assertEquals("1\n", new String(pipeline.getInputStream().readAllBytes()));
+    }
+
+    @Test
     void theRootScriptRunsTheBuiltDistribution() throws IOException, InterruptedException {
         Path script = Path.of("..", "persist").toAbsolutePath().normalize();
 
