@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** How errors reach the user: one line each, a stack trace only with {@code --debug}. */
 final class Errors {
@@ -18,7 +19,10 @@ final class Errors {
     static int usage(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("persist: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+        String suggestion = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+                ? " Did you mean '" + unmatched.getSuggestions().get(0) + "'?" : "";
+        err.println("persist: " + e.getMessage() + suggestion + " (see '" + command.getCommandSpec().qualifiedName()
+                + " --help')");
         if (debug(command)) {
             e.printStackTrace(err);
         }

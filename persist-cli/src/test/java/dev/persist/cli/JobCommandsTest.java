@@ -292,6 +292,9 @@ class JobCommandsTest extends CliTestBase {
         assertTrue(help.out().contains("4  timed out waiting"), help.out());
         assertTrue(run("submit", "--help").ok().out().contains("--time=DURATION"));
         assertTrue(run("--version").ok().out().startsWith("persist "));
+        Result typo = run("stauts", "x");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("Did you mean 'status'?"), typo.err());
         Result none = run();
         assertEquals(2, none.code());
         assertTrue(none.err().contains("Missing required subcommand"), none.err());
