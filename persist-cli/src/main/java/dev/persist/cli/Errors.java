@@ -20,7 +20,7 @@ final class Errors {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         String suggestion = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
-                ? " Did you mean '" + unmatched.getSuggestions().get(0) + "'?" : "";
+                ? " Did you mean '" + String.join("' or '", unmatched.getSuggestions()) + "'?" : "";
         err.println("persist: " + e.getMessage() + suggestion + " (see '" + command.getCommandSpec().qualifiedName()
                 + " --help')");
         if (debug(command)) {
