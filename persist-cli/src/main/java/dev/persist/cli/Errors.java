@@ -2,6 +2,7 @@ package dev.persist.cli;
 
 import dev.persist.NoSuchJobException;
 import dev.persist.PersistException;
+import dev.persist.core.Backends;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -19,8 +20,9 @@ final class Errors {
     static int usage(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
-        String suggestion = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
-                ? " Did you mean '" + String.join("' or '", unmatched.getSuggestions()) + "'?" : "";
+        String nearest = e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+                ? Backends.nearest(unmatched.getUnmatched().get(0), command.getSubcommands().keySet()) : null;
+        String suggestion = nearest == null ? "" : " Did you mean '" + nearest + "'?";
         err.println("persist: " + e.getMessage() + suggestion + " (see '" + command.getCommandSpec().qualifiedName()
                 + " --help')");
         if (debug(command)) {

@@ -149,8 +149,12 @@ public final class Backends {
         return found().problems();
     }
 
-    /** The closest name by edit distance, if it is close enough to be a typo. */
-    static String nearest(String name, Collection<String> candidates) {
+    /**
+     * @param name a name someone typed
+     * @param candidates the names that exist
+     * @return the closest candidate by edit distance, if it is close enough to be a typo; else null
+     */
+    public static String nearest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
