@@ -83,11 +83,46 @@ public interface Job<T> extends Future<T> {
      */
     T fetch();
 
+    /**
+     * The job's state as data: status, reason, exit code and times, read together so that they
+     * agree with each other.
+     *
+     * @return a summary of the job as it is now
+     * @throws NoSuchJobException if the job was cleaned up
+     */
+    JobSummary summary();
+
     /** @return everything the job has written to standard output so far; also while it runs */
     String stdout();
 
     /** @return everything the job has written to standard error so far; also while it runs */
     String stderr();
+
+    /**
+     * Copies the job's standard output to {@code out} as the job writes it, like {@code tail -f},
+     * until the job ends; then copies the rest and returns. Output is noticed through file-system
+     * events, not by polling, and decoded as UTF-8.
+     *
+     * <pre>{@code
+     * JobStatus end = Persist.open("train").followStdout(System.out);
+     * }</pre>
+     *
+     * @param out where to copy the output, such as {@code System.out} or a {@code StringBuilder}
+     * @return the job's terminal status
+     * @throws java.io.UncheckedIOException if {@code out} fails (a closed pipe, for example)
+     * @throws NoSuchJobException if the job is cleaned up meanwhile
+     * @throws PersistException if the thread is interrupted (its interrupt flag is set again)
+     */
+    JobStatus followStdout(Appendable out);
+
+    /**
+     * Copies the job's standard error to {@code out} as the job writes it, until the job ends;
+     * see {@link #followStdout(Appendable)}.
+     *
+     * @param out where to copy the output
+     * @return the job's terminal status
+     */
+    JobStatus followStderr(Appendable out);
 
     /**
      * Stops the job and every process it started, and marks it cancelled. A queued job never

@@ -18,6 +18,24 @@ public interface Jobs {
     Path home();
 
     /**
+     * The backends jobs under this home can run on: those on the class path, then those in the
+     * plugin directories the system property {@value Persist#PLUGINS_PROPERTY} names, then those in
+     * {@code <home>/plugins/}. Constructs every backend on first use.
+     *
+     * @return the backends, by name; a name two backends share is listed once, for the one used
+     */
+    List<BackendInfo> backends();
+
+    /**
+     * What went wrong while finding the backends: a plugin that could not be loaded or holds no
+     * backend, a backend whose constructor threw, two backends with one name. The other backends
+     * work regardless.
+     *
+     * @return one message per problem, naming the jar or class and what to do; empty if none
+     */
+    List<String> backendProblems();
+
+    /**
      * Persists a task on a backend with default options. See
      * {@link #persist(String, JobOptions, PersistentTask)}.
      *

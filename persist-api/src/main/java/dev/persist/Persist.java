@@ -31,6 +31,12 @@ public final class Persist {
     public static final String HOME_PROPERTY = "persist.home";
     /** The environment variable naming the home directory, used when the property is unset. */
     public static final String HOME_ENVIRONMENT = "PERSIST_HOME";
+    /**
+     * The system property naming more plugin directories, separated by the path separator
+     * ({@code :}); backend jars in them are loaded like those in {@code <home>/plugins/}. The
+     * {@code persist} command sets it to its distribution's {@code plugins/} directory.
+     */
+    public static final String PLUGINS_PROPERTY = "persist.plugins";
 
     private Persist() {
     }

@@ -12,9 +12,16 @@ import java.util.Map;
  *
  * <p>Backends are found with {@link java.util.ServiceLoader} (list the class in
  * {@code META-INF/services/dev.persist.spi.JobManager}) and constructed by core's injector: give
- * the class a public no-argument constructor, or one annotated with {@code jakarta.inject.Inject}.
- * Constructors must be cheap and free of side effects (do not probe for programs there): every
- * backend on the class path is constructed when Persist starts.
+ * the class a public no-argument constructor, or one annotated with {@code jakarta.inject.Inject}
+ * (it may take a {@link java.time.Clock}). Constructors must be cheap and free of side effects (do
+ * not probe for programs there): every backend is constructed the first time a job needs one. A
+ * constructor that throws disables that backend only; the message names it.
+ *
+ * <p>A backend that is not on the class path can be dropped in as a jar (or a directory of
+ * classes) in {@code <home>/plugins/}. Each plugin gets its own class loader, which sees the
+ * plugin's own classes, the JDK, and of Persist only {@code dev.persist}, {@code dev.persist.spi}
+ * and {@code jakarta.inject} (so that Persist's injector recognises its {@code @Inject}); put any
+ * library the backend needs into the plugin jar itself.
  *
  * <p>Methods added in later versions will have default implementations, so backends written
  * against this version keep working.

@@ -1,45 +1,102 @@
 package dev.persist.core;
 
+import com.google.inject.ConfigurationException;
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import dev.persist.BackendInfo;
+import dev.persist.JobOptions;
 import dev.persist.spi.JobManager;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
-/** The backends Persist found, by name. */
+/**
+ * The backends of one Persist home, by name. Nothing is discovered or constructed until a backend
+ * is first needed, so that reading a finished job's status costs no backend at all. Each backend is
+ * constructed on its own: one whose constructor throws is reported and skipped, the others work.
+ */
 public final class Backends {
 
-    private final Map<String, JobManager> byId;
-    private final List<String> problems;
+    private final Supplier<BackendDiscovery> discovery;
+    private final Function<Class<? extends JobManager>, JobManager> factory;
+    private final AtomicBoolean warned = new AtomicBoolean();
+    private volatile Found found;
 
-    /**
-     * @param managers every constructed backend
-     * @param discovery what discovery found, including providers that could not be loaded
-     */
-    @Inject
-    public Backends(Set<JobManager> managers, BackendDiscovery discovery) {
-        List<JobManager> ordered = new ArrayList<>(managers);
-        ordered.sort(Comparator.comparingInt(m -> discovery.types().indexOf(m.getClass())));
-        Map<String, JobManager> ids = new TreeMap<>();
-        List<String> found = new ArrayList<>(discovery.problems());
-        for (JobManager manager : ordered) {
-            JobManager first = ids.putIfAbsent(manager.id(), manager);
-            if (first != null) {
-                found.add("Two backends are named '" + manager.id() + "': " + describe(first) + " and "
-                        + describe(manager) + "; using the first. Remove one of the jars.");
-            }
-        }
-        this.byId = Collections.unmodifiableMap(ids);
-        this.problems = List.copyOf(found);
+    /** The constructed backends and the problems met on the way. */
+    private record Found(Map<String, JobManager> byId, List<String> problems) {
     }
 
-    private static String describe(JobManager manager) {
-        return manager.getClass().getName() + " (" + BackendDiscovery.location(manager.getClass()) + ")";
+    /**
+     * @param discovery finds the backend classes; called once, on first use
+     * @param factory constructs a backend class (core's injector); may throw
+     */
+    public Backends(Supplier<BackendDiscovery> discovery, Function<Class<? extends JobManager>, JobManager> factory) {
+        this.discovery = Objects.requireNonNull(discovery, "discovery is null");
+        this.factory = Objects.requireNonNull(factory, "factory is null");
+    }
+
+    private Found found() {
+        Found f = found;
+        if (f == null) {
+            synchronized (this) {
+                f = found;
+                if (f == null) {
+                    f = construct(discovery.get());
+                    found = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    private Found construct(BackendDiscovery discovered) {
+        Map<String, JobManager> ids = new TreeMap<>();
+        List<String> problems = new ArrayList<>(discovered.problems());
+        for (Class<? extends JobManager> type : discovered.types()) {
+            JobManager manager;
+            String id;
+            try {
+                manager = factory.apply(type);
+                id = manager.id();
+                JobOptions.backend(id); // the name users must be able to type
+            } catch (RuntimeException | LinkageError e) {
+                problems.add("Backend " + describe(type) + " could not be created, so it is skipped: " + cause(e));
+                continue;
+            }
+            JobManager first = ids.putIfAbsent(id, manager);
+            if (first != null) {
+                problems.add("Two backends are named '" + id + "': " + describe(first.getClass()) + " and "
+                        + describe(type) + "; using the first. Remove one of the jars.");
+            }
+        }
+        return new Found(Collections.unmodifiableMap(ids), List.copyOf(problems));
+    }
+
+    private static String describe(Class<?> type) {
+        return type.getName() + " (" + BackendDiscovery.location(type) + ")";
+    }
+
+    /** What went wrong, in one line: the constructor's own exception rather than the injector's wrapping. */
+    private static String cause(Throwable e) {
+        Throwable t = e;
+        while (t instanceof ProvisionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        Collection<Message> messages = t instanceof CreationException c ? c.getErrorMessages()
+                : t instanceof ConfigurationException c ? c.getErrorMessages() : List.of();
+        if (!messages.isEmpty()) {
+            return messages.iterator().next().getMessage().lines().findFirst().orElse("").strip();
+        }
+        return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     /**
@@ -48,31 +105,56 @@ public final class Backends {
      * @throws IllegalArgumentException naming the known backends and the nearest one
      */
     public JobManager get(String name) {
-        JobManager manager = byId.get(name);
+        Found f = found();
+        if (!f.problems().isEmpty() && warned.compareAndSet(false, true)) {
+            // Listing the backends shows the problems; using one must not hide them.
+            f.problems().forEach(LoggerFactory.getLogger(Backends.class)::warn);
+        }
+        JobManager manager = f.byId().get(name);
         if (manager != null) {
             return manager;
         }
-        if (byId.isEmpty()) {
+        if (f.byId().isEmpty()) {
             throw new IllegalArgumentException("Unknown backend '" + name + "': no backends are installed; "
                     + "add persist-local (or another backend jar) to the class path");
         }
-        String message = "Unknown backend '" + name + "'; known backends: " + String.join(", ", byId.keySet()) + ".";
-        String nearest = nearest(name, byId.keySet());
+        String message = "Unknown backend '" + name + "'; known backends: " + String.join(", ", f.byId().keySet()) + ".";
+        String nearest = nearest(name, f.byId().keySet());
         throw new IllegalArgumentException(nearest == null ? message : message + " Did you mean '" + nearest + "'?");
     }
 
     /** @return every backend, by name */
     public Map<String, JobManager> all() {
-        return byId;
+        return found().byId();
     }
 
-    /** @return problems met while discovering backends, one message each; empty if none */
+    /** @return every backend with its version and location, by name */
+    public List<BackendInfo> infos() {
+        List<BackendInfo> infos = new ArrayList<>();
+        all().forEach((id, manager) -> infos.add(new BackendInfo(id, version(manager),
+                BackendDiscovery.location(manager.getClass()))));
+        return List.copyOf(infos);
+    }
+
+    private static String version(JobManager manager) {
+        try {
+            return Objects.requireNonNullElse(manager.version(), "unknown");
+        } catch (RuntimeException e) {
+            return "unknown (version() threw " + e + ")";
+        }
+    }
+
+    /** @return problems met while discovering and constructing backends, one message each; empty if none */
     public List<String> problems() {
-        return problems;
+        return found().problems();
     }
 
-    /** The closest name by edit distance, if it is close enough to be a typo. */
-    static String nearest(String name, Collection<String> candidates) {
+    /**
+     * @param name a name someone typed
+     * @param candidates the names that exist
+     * @return the closest candidate by edit distance, if it is close enough to be a typo; else null
+     */
+    public static String nearest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {

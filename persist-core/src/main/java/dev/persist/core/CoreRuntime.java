@@ -3,20 +3,23 @@ package dev.persist.core;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.persist.Jobs;
+import dev.persist.spi.JobManager;
 import dev.persist.spi.PersistRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.LoggerFactory;
 
 /**
  * The implementation behind {@link dev.persist.Persist}, found by {@link java.util.ServiceLoader}.
- * Builds the injector on first use; library users never see Guice.
+ * Does as little as it can until asked: backends are discovered and the injector is built only
+ * when a job first needs a backend, and Kryo only starts when something is serialized. Library
+ * users never see Guice.
  */
 public final class CoreRuntime implements PersistRuntime {
 
     private final Map<Path, Jobs> homes = new ConcurrentHashMap<>();
+    private final KryoCodec codec = new KryoCodec();
     private volatile Injector injector;
 
     /** Called by {@link java.util.ServiceLoader}; does no work until the first call. */
@@ -25,11 +28,15 @@ public final class CoreRuntime implements PersistRuntime {
 
     @Override
     public Jobs jobs(Path home) {
-        return homes.computeIfAbsent(home, h -> {
-            Injector i = injector();
-            return new JobStore(h, i.getInstance(Backends.class), i.getInstance(KryoCodec.class),
-                    i.getInstance(Clock.class));
-        });
+        return homes.computeIfAbsent(home, h -> new JobStore(h,
+                new Backends(() -> BackendDiscovery.discover(CoreRuntime.class.getClassLoader(), Plugins.directories(h)),
+                        this::construct),
+                codec, Clock.systemUTC()));
+    }
+
+    /** Constructs a backend in a child injector of its own, so that its errors stay its own. */
+    private JobManager construct(Class<? extends JobManager> type) {
+        return injector().createChildInjector(new CoreModule.BackendModule(type)).getInstance(type);
     }
 
     private Injector injector() {
@@ -38,11 +45,7 @@ public final class CoreRuntime implements PersistRuntime {
             synchronized (this) {
                 i = injector;
                 if (i == null) {
-                    BackendDiscovery discovery = BackendDiscovery.discover(CoreRuntime.class.getClassLoader());
-                    i = Guice.createInjector(new CoreModule(discovery));
-                    for (String problem : i.getInstance(Backends.class).problems()) {
-                        LoggerFactory.getLogger(CoreRuntime.class).warn(problem);
-                    }
+                    i = Guice.createInjector(new CoreModule());
                     injector = i;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.persist.core;
 
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /** The rule for job names, shared by the library and the command line. */
@@ -8,6 +9,9 @@ public final class JobNames {
     /** The rule, as shown to users. */
     public static final String RULE =
             "job names are 1 to 128 characters of [A-Za-z0-9._-], not starting with '.' or '-'";
+
+    /** Letters and digits that cannot be mistaken for each other (no 0/o, 1/l/i). */
+    private static final String SUFFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
@@ -20,6 +24,28 @@ public final class JobNames {
      */
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
+    }
+
+    /**
+     * A readable name for a job that runs a program: the program's file name, cut down to the
+     * allowed characters, a dash and five random letters and digits, such as {@code sleep-k3x9q}.
+     * Probably unique; a caller that finds it taken asks for another.
+     *
+     * @param program the program the job runs, such as {@code /usr/bin/sleep}
+     * @param random where the suffix comes from
+     * @return a valid job name
+     */
+    public static String generate(String program, RandomGenerator random) {
+        String base = program.substring(program.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]+", "-")
+                .replaceAll("^[.-]+|[.-]+$", "");
+        if (base.length() > 40) {
+            base = base.substring(0, 40);
+        }
+        StringBuilder name = new StringBuilder(base.isEmpty() ? "job" : base).append('-');
+        for (int i = 0; i < 5; i++) {
+            name.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+        }
+        return check(name.toString());
     }
 
     /**

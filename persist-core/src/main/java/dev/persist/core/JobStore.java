@@ -1,5 +1,6 @@
 package dev.persist.core;
 
+import dev.persist.BackendInfo;
 import dev.persist.Job;
 import dev.persist.JobExistsException;
 import dev.persist.JobOptions;
@@ -57,6 +58,16 @@ final class JobStore implements Jobs {
     @Override
     public Path home() {
         return home;
+    }
+
+    @Override
+    public List<BackendInfo> backends() {
+        return backends.infos();
+    }
+
+    @Override
+    public List<String> backendProblems() {
+        return backends.problems();
     }
 
     KryoCodec codec() {

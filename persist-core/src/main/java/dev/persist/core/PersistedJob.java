@@ -3,6 +3,7 @@ package dev.persist.core;
 import dev.persist.Job;
 import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
+import dev.persist.JobSummary;
 import dev.persist.NoSuchJobException;
 import dev.persist.PersistException;
 import dev.persist.spi.JobManager;
@@ -10,6 +11,7 @@ import dev.persist.spi.JobRef;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -148,17 +150,22 @@ final class PersistedJob<T> implements Job<T> {
     @Override
     public JobStatus await(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout is null");
-        return awaitState(timeout).status();
+        return awaitState(timeout, null).status();
     }
 
-    /** Waits until the job is terminal or the timeout passes; returns the state it last saw. */
-    private JobState awaitState(Duration timeout) {
+    /**
+     * Waits until the job is terminal or the timeout passes; returns the state it last saw.
+     *
+     * @param follower if not null, also woken by changes to the job's files, and asked to copy
+     *     new output after every wake-up
+     */
+    private JobState awaitState(Duration timeout, OutputFollower follower) {
         long start = System.nanoTime();
         JobState state = freshState();
         if (state.status().isTerminal() || state.status() == JobStatus.EMPTY) {
             return state;
         }
-        try (WatchService watcher = watch()) {
+        try (WatchService watcher = watch(follower != null)) {
             Duration interval = FIRST_CHECK;
             long nextCheck = System.nanoTime() + interval.toNanos();
             while (true) {
@@ -177,6 +184,9 @@ final class PersistedJob<T> implements Job<T> {
                         key.pollEvents();
                         key.reset();
                     }
+                }
+                if (follower != null) {
+                    follower.copy();
                 }
                 Optional<JobState> ended = JobState.fromMarkers(dir, currentRecord());
                 if (ended.isPresent()) {
@@ -202,12 +212,20 @@ final class PersistedJob<T> implements Job<T> {
         }
     }
 
-    /** File-system events for the job directory, or null where they are unavailable. */
-    private WatchService watch() {
+    /**
+     * File-system events for the job directory, or null where they are unavailable.
+     *
+     * @param modifications whether writes to existing files count too, not only new files
+     */
+    private WatchService watch(boolean modifications) {
         WatchService watcher = null;
         try {
             watcher = dir.path().getFileSystem().newWatchService();
-            dir.path().register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            if (modifications) {
+                dir.path().register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            } else {
+                dir.path().register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            }
             return watcher;
         } catch (IOException | UnsupportedOperationException e) {
             // e.g. the per-user inotify limit is reached: poll the markers instead
@@ -225,7 +243,7 @@ final class PersistedJob<T> implements Job<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T fetch() {
-        JobState state = awaitState(FOREVER);
+        JobState state = awaitState(FOREVER, null);
         if (state.status() != JobStatus.DONE) {
             throw failure(state);
         }
@@ -322,6 +340,30 @@ final class PersistedJob<T> implements Job<T> {
         return read(JobDir.STDERR);
     }
 
+    @Override
+    public JobStatus followStdout(Appendable out) {
+        return follow(JobDir.STDOUT, out);
+    }
+
+    @Override
+    public JobStatus followStderr(Appendable out) {
+        return follow(JobDir.STDERR, out);
+    }
+
+    private JobStatus follow(String file, Appendable out) {
+        Objects.requireNonNull(out, "out is null");
+        try (OutputFollower follower = new OutputFollower(dir.file(file), out)) {
+            follower.copy();
+            JobState state = awaitState(FOREVER, follower);
+            follower.finish(); // the wrapper records the end only once the output is complete
+            return state.status();
+        } catch (NoSuchFileException e) {
+            throw new NoSuchJobException(name, store.home());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the " + file + " of job '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
     private String read(String file) {
         try {
             return new String(Files.readAllBytes(dir.file(file)), StandardCharsets.UTF_8);
@@ -368,12 +410,31 @@ final class PersistedJob<T> implements Job<T> {
     }
 
     @Override
-    public String info() {
+    public JobSummary summary() {
         JobState state = state();
+        JobRecord r = currentRecord();
+        if (r == null) {
+            return new JobSummary(name, backend(), state.status(), state.reason(), state.exitCode(), null, null, null, null);
+        }
+        // Markers read after the status may be newer than it: describe the job as of its status.
+        Instant started = state.status() == JobStatus.QUEUED ? null : dir.time(JobDir.STARTED).orElse(null);
+        Instant ended = state.status().isTerminal() ? dir.time(JobDir.EXIT).orElse(null) : null;
+        Duration runTime = null;
+        if (started != null && (ended != null || !state.status().isTerminal())) {
+            runTime = Duration.between(started, ended != null ? ended : store.clock().instant());
+            runTime = runTime.isNegative() ? Duration.ZERO : runTime;
+        }
+        return new JobSummary(name, r.backend(), state.status(), state.reason(), state.exitCode(), r.submitted(),
+                started, ended, runTime);
+    }
+
+    @Override
+    public String info() {
+        JobSummary summary = summary();
         JobRecord r = currentRecord();
         StringBuilder s = new StringBuilder();
         line(s, "Job", name);
-        line(s, "Status", state.status() + (state.reason().isEmpty() ? "" : ": " + state.reason()));
+        line(s, "Status", summary.status() + (summary.reason().isEmpty() ? "" : ": " + summary.reason()));
         if (r == null) {
             line(s, "Directory", dir.path().toString());
             return s.toString();
@@ -381,14 +442,17 @@ final class PersistedJob<T> implements Job<T> {
         line(s, "Backend", r.backend() + describe(r));
         line(s, "Runs", r.kind() == JobKind.JAVA ? "Java task" : "command " + String.join(" ", r.command()));
         line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
-        // Markers read after the status may be newer than it: describe the job as of its status.
-        Optional<Instant> started = state.status() == JobStatus.QUEUED ? Optional.empty() : dir.time(JobDir.STARTED);
-        Optional<Instant> ended = state.status().isTerminal() ? dir.time(JobDir.EXIT) : Optional.empty();
-        started.ifPresent(t -> line(s, "Started", TIME.format(t)));
-        ended.ifPresent(t -> line(s, "Ended", TIME.format(t)));
-        started.ifPresent(t -> line(s, "Run time", runTime(Duration.between(t, ended.orElse(store.clock().instant())))));
-        if (state.exitCode() != null) {
-            line(s, "Exit code", state.exitCode().toString());
+        if (summary.started() != null) {
+            line(s, "Started", TIME.format(summary.started()));
+        }
+        if (summary.ended() != null) {
+            line(s, "Ended", TIME.format(summary.ended()));
+        }
+        if (summary.runTime() != null) {
+            line(s, "Run time", runTime(summary.runTime()));
+        }
+        if (summary.exitCode() != null) {
+            line(s, "Exit code", summary.exitCode().toString());
         }
         r.options().timeLimit().ifPresent(limit -> line(s, "Time limit", JobState.format(limit)));
         line(s, "Directory", dir.path().toString());
@@ -409,12 +473,12 @@ final class PersistedJob<T> implements Job<T> {
     }
 
     private static String runTime(Duration d) {
-        long millis = Math.max(0, d.toMillis());
-        return millis < 120_000 ? String.format("%.1f s", millis / 1000.0) : JobState.format(Duration.ofMillis(millis));
+        long millis = d.toMillis();
+        return millis < 120_000 ? String.format("%.1f s", millis / 1000.0) : JobState.format(d);
     }
 
     private static void line(StringBuilder s, String label, String value) {
-        s.append(String.format("%-11s%s%n", label + ":", value));
+        s.append(String.format("%-12s%s%n", label + ":", value));
     }
 
     @Override

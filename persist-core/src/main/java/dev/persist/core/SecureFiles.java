@@ -116,6 +116,31 @@ public final class SecureFiles {
     }
 
     /**
+     * Refuses a file or directory that code is loaded from (a plugin) if another user could have
+     * written it: it must belong to this user or to root and not be writable by group or others.
+     * Symbolic links are followed.
+     *
+     * @param path the file or directory
+     * @param what what it is, for the message
+     * @throws PersistException naming the path, the problem and the fix
+     * @throws IOException if its attributes cannot be read
+     */
+    public static void checkTrusted(Path path, String what) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode");
+        int owner = (Integer) attributes.get("uid");
+        int mode = (Integer) attributes.get("mode");
+        if (owner != currentUid() && owner != 0) {
+            throw new PersistException("Refusing " + what + " " + path + ": it is owned by user id " + owner
+                    + ", neither by you (user id " + currentUid() + ") nor by root; Persist only loads code you trust");
+        }
+        if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
+            throw new PersistException("Refusing " + what + " " + path + ": it has permissions "
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(path))
+                    + " and can be written by other users; if you trust it, run: chmod go-w " + path);
+        }
+    }
+
+    /**
      * Writes a file atomically: into a temporary file beside it, then renamed over it, so that
      * readers see either nothing or the whole file.
      *

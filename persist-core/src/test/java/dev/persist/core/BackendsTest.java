@@ -8,14 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.persist.BackendInfo;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import dev.persist.spi.JobRef;
 import dev.persist.spi.LaunchRequest;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
@@ -28,7 +29,7 @@ class BackendsTest {
 
     @Test
     void unknownBackendListsTheKnownOnesAndSuggestsTheNearest() {
-        Backends backends = new Backends(Set.of(backend("local"), backend("slurm")), new BackendDiscovery(List.of(), List.of()));
+        Backends backends = TestBackends.of(backend("local"), backend("slurm"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backends.get("slurmm"));
         assertEquals("Unknown backend 'slurmm'; known backends: local, slurm. Did you mean 'slurm'?", e.getMessage());
         IllegalArgumentException far = assertThrows(IllegalArgumentException.class, () -> backends.get("kubernetes"));
@@ -37,7 +38,7 @@ class BackendsTest {
 
     @Test
     void noBackendsSaysWhatToInstall() {
-        Backends backends = new Backends(Set.of(), new BackendDiscovery(List.of(), List.of()));
+        Backends backends = TestBackends.of();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backends.get("local"));
         assertTrue(e.getMessage().contains("add persist-local"), e.getMessage());
     }
@@ -84,12 +85,12 @@ class BackendsTest {
         assertFirstWins(b, a);
     }
 
-    /** Discovery finds {@code first} before {@code second}; the set offers them the other way round. */
+    /** Discovery finds {@code first} before {@code second}. */
     private static void assertFirstWins(JobManager first, JobManager second) {
-        Set<JobManager> managers = new LinkedHashSet<>(List.of(second, first));
         BackendDiscovery discovery = new BackendDiscovery(List.of(first.getClass(), second.getClass()),
                 List.of("broken jar"));
-        Backends backends = new Backends(managers, discovery);
+        Map<Class<?>, JobManager> instances = Map.of(first.getClass(), first, second.getClass(), second);
+        Backends backends = new Backends(() -> discovery, instances::get);
         assertSame(first, backends.get("local"));
         assertSame(first, backends.all().get("local"));
         assertEquals(Map.of("local", first), backends.all());
@@ -101,6 +102,76 @@ class BackendsTest {
                 problem);
         assertTrue(problem.contains(" and " + second.getClass().getName() + " ("), problem);
         assertTrue(problem.endsWith("; using the first. Remove one of the jars."), problem);
+    }
+
+    /** A backend named {@code local} whose constructor throws, as a broken plugin's might. */
+    static final class Exploding extends StubLocal {
+        Exploding() {
+            throw new IllegalStateException("no config file");
+        }
+    }
+
+    @Test
+    void aBackendThatCannotBeConstructedIsReportedAndTheOthersWork() {
+        JobManager slurm = backend("slurm");
+        BackendDiscovery discovery = new BackendDiscovery(List.of(Exploding.class, slurm.getClass()), List.of());
+        Backends backends = new Backends(() -> discovery, type -> type == Exploding.class ? new Exploding() : slurm);
+
+        assertSame(slurm, backends.get("slurm"));
+        assertEquals(Set.of("slurm"), backends.all().keySet());
+        assertEquals(List.of("Backend " + Exploding.class.getName() + " (" + BackendDiscovery.location(Exploding.class)
+                + ") could not be created, so it is skipped: java.lang.IllegalStateException: no config file"),
+                backends.problems());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backends.get("local"));
+        assertEquals("Unknown backend 'local'; known backends: slurm.", e.getMessage());
+    }
+
+    @Test
+    void aBackendWithANameUsersCannotTypeIsReported() {
+        Backends backends = TestBackends.of(backend("Local Jobs"), backend("local"));
+
+        assertEquals(Set.of("local"), backends.all().keySet());
+        String problem = backends.problems().get(0);
+        assertTrue(problem.endsWith("could not be created, so it is skipped: java.lang.IllegalArgumentException: "
+                + "Invalid backend name 'Local Jobs': backend names are 1 to 64 characters of [a-z0-9_-], "
+                + "starting with a letter"), problem);
+    }
+
+    @Test
+    void nothingIsDiscoveredOrConstructedBeforeABackendIsNeeded() {
+        AtomicInteger discoveries = new AtomicInteger();
+        AtomicInteger constructions = new AtomicInteger();
+        JobManager local = backend("local");
+        Backends backends = new Backends(() -> {
+            discoveries.incrementAndGet();
+            return new BackendDiscovery(List.of(local.getClass()), List.of());
+        }, type -> {
+            constructions.incrementAndGet();
+            return local;
+        });
+        assertEquals(0, discoveries.get() + constructions.get());
+
+        backends.get("local");
+        backends.get("local");
+        backends.all();
+
+        assertEquals(1, discoveries.get());
+        assertEquals(1, constructions.get());
+    }
+
+    @Test
+    void infosNameEachBackendsVersionAndLocation() {
+        JobManager local = backend("local");
+        when(local.version()).thenReturn("1.2.3");
+        JobManager broken = backend("slurm");
+        when(broken.version()).thenThrow(new IllegalStateException("no manifest"));
+
+        List<BackendInfo> infos = TestBackends.of(local, broken).infos();
+
+        String location = BackendDiscovery.location(local.getClass());
+        assertEquals(List.of(new BackendInfo("local", "1.2.3", location),
+                new BackendInfo("slurm", "unknown (version() threw java.lang.IllegalStateException: no manifest)", location)),
+                infos);
     }
 
     @Test

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JobNamesTest {
@@ -36,5 +40,25 @@ class JobNamesTest {
     @Test
     void nullIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> JobNames.check(null));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/usr/bin/sleep, sleep-", "echo, echo-", "'./my script.sh', my-script.sh-", "'..', job-",
+        "'-rf', rf-", "'$(id)', id-", "'/', job-"})
+    void generatedNamesShowTheProgramAndAreValid(String program, String prefix) {
+        String name = JobNames.generate(program, new SplittableRandom(1));
+        assertTrue(JobNames.isValid(name), name);
+        assertTrue(name.startsWith(prefix) && name.length() == prefix.length() + 5, name);
+    }
+
+    @Test
+    void generatedNamesDiffer() {
+        SplittableRandom random = new SplittableRandom(7);
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            names.add(JobNames.generate("true", random));
+        }
+        assertTrue(names.size() > 990, names.size() + " distinct names of 1000");
+        assertTrue(JobNames.isValid(JobNames.generate("x".repeat(300), random)));
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +42,7 @@ class JobStoreTest {
     }
 
     private JobStore store(JobManager... managers) {
-        return new JobStore(home, new Backends(Set.of(managers), new BackendDiscovery(List.of(), List.of())),
-                new KryoCodec(), Clock.systemUTC());
+        return new JobStore(home, TestBackends.of(managers), new KryoCodec(), Clock.systemUTC());
     }
 
     private List<Path> jobDirectoryEntries() throws IOException {

@@ -159,7 +159,6 @@ public final class JobTesting {
      * @return the jobs under {@code home}, run by {@code backend}; everything else is core's
      */
     public static Jobs jobs(Path home, JobManager backend) {
-        return new JobStore(home, new Backends(Set.of(backend), new BackendDiscovery(List.of(), List.of())),
-                new KryoCodec(), Clock.systemUTC());
+        return new JobStore(home, TestBackends.of(backend), new KryoCodec(), Clock.systemUTC());
     }
 }

@@ -1,0 +1,179 @@
+package dev.persist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built distribution, through its real launcher {@code bin/persist}: runs after {@code package}
+ * (failsafe), as a person's shell would run it.
+ */
+class DistributionIT {
+
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("persist.distribution", "target/persist"));
+    private static final Path LAUNCHER = DISTRIBUTION.resolve("bin/persist");
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path scratch;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run persist(Map<String, String> environment, Path launcher, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "--home", home.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(scratch.toFile())
+                .redirectOutput(scratch.resolve("out").toFile()).redirectError(scratch.resolve("err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "persist " + String.join(" ", args) + " ended");
+        return new Run(process.exitValue(), Files.readString(scratch.resolve("out")), Files.readString(scratch.resolve("err")));
+    }
+
+    private Run persist(String... args) throws IOException, InterruptedException {
+        return persist(Map.of(), LAUNCHER, args);
+    }
+
+    @AfterEach
+    void stopJobs() throws IOException, InterruptedException {
+        persist("cancel", "long");
+    }
+
+    @Test
+    void aJobRunsThroughTheLauncherWithItsArgumentsIntact() throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("submit", "--name", "args", "--", "printf", "[%s]\\n"));
+        args.addAll(SubmitCommandTest.HOSTILE_ARGUMENTS);
+        Run submitted = persist(args.toArray(String[]::new));
+        assertEquals(new Run(0, "args\n", ""), submitted);
+
+        assertEquals(new Run(0, "args DONE\n", ""), persist("wait", "args", "--timeout", "60s"));
+        StringBuilder expected = new StringBuilder();
+        SubmitCommandTest.HOSTILE_ARGUMENTS.forEach(a -> expected.append('[').append(a).append("]\n"));
+        assertEquals(new Run(0, expected.toString(), ""), persist("stdout", "args"));
+        assertFalse(Files.exists(scratch.resolve("pwned")), "no shell evaluated an argument");
+        assertEquals(new Run(0, "0\n", ""), persist("fetch", "args"));
+    }
+
+    @Test
+    void exitCodesThroughTheLauncher() throws IOException, InterruptedException {
+        persist("submit", "--name", "three", "--", "sh", "-c", "exit 3");
+        persist("submit", "--name", "long", "--", "sleep", "300");
+
+        assertEquals(new Run(1, "three FAILED\n", "persist: job 'three' failed: exit code 3\n"), persist("wait", "three"));
+        Run timedOut = persist("wait", "long", "--timeout", "1s");
+        assertEquals(4, timedOut.code(), timedOut.err());
+        assertEquals(3, persist("status", "ghost").code());
+        Run invalid = persist("status", "../x");
+        assertEquals(2, invalid.code());
+        assertEquals(1, invalid.err().lines().count(), invalid.err());
+        assertEquals(2, persist("submit", "--time", "forever", "--", "true").code());
+        assertEquals(new Run(0, "long CANCELLED\n", ""), persist("cancel", "long"));
+    }
+
+    @Test
+    void theLauncherWorksThroughASymbolicLinkAndWithJavaHome() throws IOException, InterruptedException {
+        Path link = Files.createSymbolicLink(scratch.resolve("persist-link"), LAUNCHER.toAbsolutePath());
+
+        Run version = persist(Map.of("JAVA_HOME", System.getProperty("java.home")), link, "--version");
+
+        assertEquals(0, version.code(), version.err());
+        assertTrue(version.out().startsWith("persist 0.1.0-SNAPSHOT\nJava "), version.out());
+        assertEquals("", version.err());
+        Files.delete(link);
+    }
+
+    @Test
+    void theClassDataArchiveIsUsed() throws IOException, InterruptedException {
+        Path log = scratch.resolve("classes.log");
+
+        Run run = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), LAUNCHER, "status", "ghost");
+
+        assertEquals(3, run.code(), run.err());
+        String loaded = Files.readString(log);
+        // (picocli's classes are Java 5 bytecode, which class data sharing does not archive.)
+        for (String type : List.of("dev.persist.cli.Main", "dev.persist.core.JobStore", "dev.persist.Persist")) {
+            assertTrue(loaded.contains(type + " source: shared objects file (top)"), type + " comes from lib/persist.jsa");
+        }
+    }
+
+    @Test
+    void aFinishedJobsStatusNeedsNoBackendAndNoInjector() throws IOException, InterruptedException {
+        persist("submit", "--name", "quick", "--", "true");
+        persist("wait", "quick");
+        persist("submit", "--name", "long", "--", "sleep", "300");
+        Path finished = scratch.resolve("finished.log");
+        Path running = scratch.resolve("running.log");
+
+        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + finished), LAUNCHER, "status", "quick");
+        assertEquals(0, status.code(), status.err());
+        assertEquals("quick DONE\n", status.out());
+        assertEquals(0, persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + running), LAUNCHER,
+                "status", "long").code());
+
+        // (Some classes, Kryo's among them, are linked from the archive; none of this work is done.)
+        for (String type : List.of("com.google.inject.Guice", "dev.persist.local.LocalJobManager",
+                "dev.persist.core.Plugins$SharedApiLoader")) {
+            assertFalse(Files.readString(finished).contains("] " + type + " source:"), type + " is not loaded");
+        }
+        assertTrue(Files.readString(running).contains("] dev.persist.local.LocalJobManager source:"),
+                "a running job's status asks its backend");
+    }
+
+    @Test
+    void followingStopsWhenTheReaderGoesAway() throws IOException, InterruptedException {
+        persist("submit", "--name", "long", "--", "sh", "-c", "echo 1; sleep 1; echo 2; sleep 1; echo 3; sleep 300");
+        Process pipeline = new ProcessBuilder("sh", "-c", "\"$0\" --home \"$1\" stdout --follow long | head -n 1",
+                LAUNCHER.toString(), home.toString()).redirectErrorStream(true).start();
+
+        assertTrue(pipeline.waitFor(60, TimeUnit.SECONDS), "persist stopped soon after head exited");
+        assertEquals("1\n", new String(pipeline.getInputStream().readAllBytes()));
+    }
+
+    @Test
+    void theRootScriptRunsTheBuiltDistribution() throws IOException, InterruptedException {
+        Path script = Path.of("..", "persist").toAbsolutePath().normalize();
+
+        Run version = persist(Map.of(), script, "--version");
+
+        assertEquals(0, version.code(), version.err());
+        assertTrue(version.out().startsWith("persist 0.1.0-SNAPSHOT\n"), version.out());
+        assertEquals("", version.err(), "the distribution was up to date: no build");
+    }
+
+    @Test
+    void theTarballHoldsTheDistributionAndRunsWhereverItIsUnpacked() throws IOException, InterruptedException {
+        Path tarball = Path.of(System.getProperty("persist.tarball", "target/persist.tar.gz"));
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString()).directory(scratch.toFile())
+                .inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        Path unpacked = scratch.resolve("persist");
+
+        assertTrue(Files.getPosixFilePermissions(unpacked.resolve("bin/persist")).contains(PosixFilePermission.OTHERS_EXECUTE));
+        assertTrue(Files.isDirectory(unpacked.resolve("plugins")));
+        assertTrue(Files.isRegularFile(unpacked.resolve("lib/persist-cli.jar")));
+        assertTrue(Files.readString(unpacked.resolve("completion/persist.bash")).contains("complete -F"));
+
+        Run help = persist(Map.of(), unpacked.resolve("bin/persist"), "backends");
+        assertEquals(0, help.code(), help.err());
+        assertEquals("", help.err(), "a class data archive made elsewhere is harmless and quiet");
+        assertTrue(help.out().contains(unpacked.resolve("lib").toString()), help.out());
+    }
+}
