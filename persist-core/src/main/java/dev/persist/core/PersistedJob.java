@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -236,9 +237,20 @@ final class PersistedJob<T> implements Job<T> {
         Path file = dir.file(JobDir.RESULT);
         try {
             SecureFiles.checkPrivate(dir.path(), "job '" + name + "'");
+            ClassLoader loader = resultLoader();
+            Object result;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                return (T) store.codec().read(in, loader());
+                result = store.codec().read(in, loader);
             }
+            if (loader instanceof ShippedClassLoader shipped && shipped.firstDefined() != null
+                    && !JShellCapture.isJShell(loader())) {
+                throw new PersistException("The result of job '" + name + "' holds an instance of "
+                        + shipped.firstDefined() + ", a class declared in the JShell session that submitted the job,"
+                        + " which exists only there. Fetch it in JShell (started with the Persist jars on its class"
+                        + " path: Persist.open(\"" + name + "\").fetch()), or have the task return values of classes"
+                        + " on the class path, such as a String, a List or a record from a jar.");
+            }
+            return (T) result;
         } catch (UnreadableDataException e) {
             throw new PersistException("Cannot read the result of job '" + name + "' from " + file + ": "
                     + e.getMessage(), e);
@@ -255,8 +267,16 @@ final class PersistedJob<T> implements Job<T> {
         if (failure == null) {
             return new JobFailedException(name, state.status(), state.reason(), state.exitCode(), null, null, null, null);
         }
+        ClassLoader loader = loader();
+        if (JShellCapture.isJShell(loader)) {
+            try {
+                loader = resultLoader();
+            } catch (IOException e) {
+                // then exceptions of classes declared in JShell come back as RemoteExceptions
+            }
+        }
         return new JobFailedException(name, state.status(), state.reason(), state.exitCode(),
-                failure.rebuild(loader()), failure.className(), failure.message(), failure.printed());
+                failure.rebuild(loader), failure.className(), failure.message(), failure.printed());
     }
 
     private Optional<TaskFailure> readFailure() {
@@ -272,6 +292,26 @@ final class PersistedJob<T> implements Job<T> {
             throw new PersistException("Cannot read the exception of job '" + name + "' from " + file + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The loader a result is read with. For a task from JShell, a JShell session's own loader
+     * if it holds the classes the task brought along, unchanged (the session that submitted the
+     * job); otherwise a {@link ShippedClassLoader} over them, so another session gets the value as
+     * an instance of the submitting session's class, and a plain JVM learns that the value needs one.
+     */
+    private ClassLoader resultLoader() throws IOException {
+        ClassLoader context = loader();
+        Path classes = dir.file(JobDir.JSHELL_CLASSES);
+        if (!Files.exists(classes)) {
+            return context;
+        }
+        SecureFiles.checkPrivate(classes, "the JShell classes of job '" + name + "'");
+        Map<String, byte[]> shipped = ShippedClassLoader.read(classes);
+        if (JShellCapture.isJShell(context) && JShellCapture.holds(context, shipped)) {
+            return context;
+        }
+        return new ShippedClassLoader(shipped, context);
     }
 
     private static ClassLoader loader() {
@@ -379,7 +419,13 @@ final class PersistedJob<T> implements Job<T> {
             return s.toString();
         }
         line(s, "Backend", r.backend() + describe(r));
-        line(s, "Runs", r.kind() == JobKind.JAVA ? "Java task" : "command " + String.join(" ", r.command()));
+        line(s, "Runs", r.kind() == JobKind.COMMAND ? "command " + String.join(" ", r.command())
+                : dir.has(JobDir.JSHELL_CLASSES) ? "Java task from JShell" : "Java task");
+        if (!r.classpath().entries().isEmpty()) {
+            PinnedClasspath cp = r.classpath();
+            line(s, "Class path", cp.entries().size() + " entries pinned in " + dir.file(JobDir.CLASSPATH)
+                    + (cp.skipped().isEmpty() ? "" : "; not pinned: " + cp.describeSkipped()));
+        }
         line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
         // Markers read after the status may be newer than it: describe the job as of its status.
         Optional<Instant> started = state.status() == JobStatus.QUEUED ? Optional.empty() : dir.time(JobDir.STARTED);
