@@ -125,8 +125,7 @@ final class JShellCapture {
                     }
                     throw new UnserializableValueException(cause.offendingClass(), "Cannot persist the task: it reads"
                             + " the JShell variable '" + v.name() + "' (" + type + "), whose value cannot be sent to"
-                            + " the job. " + cause.getMessage() + " Create the value inside the task instead, or copy"
-                            + " what the task needs into a variable of a type that can be sent.", cause);
+                            + " the job. " + cause.getMessage() + " Or create the value inside the task.", cause);
                 }
             }
             throw e;

@@ -423,7 +423,7 @@ final class PersistedJob<T> implements Job<T> {
                 : dir.has(JobDir.JSHELL_CLASSES) ? "Java task from JShell" : "Java task");
         if (!r.classpath().entries().isEmpty()) {
             PinnedClasspath cp = r.classpath();
-            line(s, "Class path", cp.entries().size() + " entries pinned in " + dir.file(JobDir.CLASSPATH)
+            line(s, "Snapshot", cp.entries().size() + " class path entries pinned in " + dir.file(JobDir.CLASSPATH)
                     + (cp.skipped().isEmpty() ? "" : "; not pinned: " + cp.describeSkipped()));
         }
         line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
