@@ -20,11 +20,10 @@ import java.util.Set;
  */
 final class Classpath {
 
-    /** Classes whose jars the runner needs; missing ones (optional Kryo parts) are skipped. */
-    private static final String[] RUNNER_CLASSES = {
-        "dev.persist.PersistentTask", "dev.persist.core.Runner", "com.esotericsoftware.kryo.Kryo",
-        "org.objenesis.Objenesis", "com.esotericsoftware.minlog.Log", "com.esotericsoftware.reflectasm.ClassAccess",
-    };
+    /** The jars (or directories) of the classes the runner needs, in case they were loaded from elsewhere. */
+    private static final List<Path> RUNNER = runnerLocations(
+            "dev.persist.PersistentTask", "dev.persist.core.Runner", "com.esotericsoftware.kryo.Kryo",
+            "org.objenesis.Objenesis", "com.esotericsoftware.minlog.Log", "com.esotericsoftware.reflectasm.ClassAccess");
 
     private Classpath() {
     }
@@ -40,13 +39,7 @@ final class Classpath {
                 entries.add(Path.of(entry).toAbsolutePath().normalize());
             }
         }
-        for (String name : RUNNER_CLASSES) {
-            try {
-                addLocation(entries, Class.forName(name, false, Classpath.class.getClassLoader()));
-            } catch (ClassNotFoundException e) {
-                // an optional library that this Kryo build does not use
-            }
-        }
+        entries.addAll(RUNNER);
         List<URLClassLoader> loaders = new ArrayList<>();
         for (ClassLoader l = taskClass.getClassLoader(); l != null; l = l.getParent()) {
             if (l instanceof URLClassLoader u) {
@@ -61,6 +54,18 @@ final class Classpath {
         }
         addLocation(entries, taskClass);
         return List.copyOf(entries);
+    }
+
+    private static List<Path> runnerLocations(String... classNames) {
+        Set<Path> locations = new LinkedHashSet<>();
+        for (String name : classNames) {
+            try {
+                addLocation(locations, Class.forName(name, false, Classpath.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // an optional library that this Kryo build does not use
+            }
+        }
+        return List.copyOf(locations);
     }
 
     private static void addLocation(Set<Path> entries, Class<?> type) {

@@ -352,23 +352,28 @@ final class Snapshots {
      */
     void release(Collection<String> sha256s) throws IOException {
         for (String sha256 : sha256s) {
-            deleteIfUnused(entry(sha256));
+            collect(entry(sha256));
         }
     }
 
-    /** @return the size of the deleted snapshot, or -1 if it is in use (or gone) */
-    private static long deleteIfUnused(Path entry) throws IOException {
+    /**
+     * @param size the snapshot's size
+     * @param deleted whether it was deleted, being used by no job
+     */
+    private record Collected(long size, boolean deleted) {
+    }
+
+    /** Deletes a snapshot no job links; null if it does not exist. */
+    private static Collected collect(Path entry) throws IOException {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(entry, "unix:nlink,size", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            return -1;
+            return null;
         }
-        if ((Integer) a.get("nlink") > 1) {
-            return -1;
-        }
-        // A job linking it right now keeps its own link; the next job stores it again.
-        return Files.deleteIfExists(entry) ? (Long) a.get("size") : -1;
+        // A job that links it right after this check keeps its own link; the next job stores it again.
+        boolean unused = (Integer) a.get("nlink") == 1;
+        return new Collected((Long) a.get("size"), unused && Files.deleteIfExists(entry));
     }
 
     /**
@@ -390,14 +395,14 @@ final class Snapshots {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".jar") && isHash(name.substring(0, name.length() - 4))) {
-                    long size = deleteIfUnused(file);
-                    if (size >= 0) {
+                if (name.endsWith(".jar") && isHash(name.substring(0, name.length() - ".jar".length()))) {
+                    Collected c = collect(file);
+                    if (c != null && c.deleted()) {
                         removed++;
-                        removedBytes += size;
-                    } else if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                        removedBytes += c.size();
+                    } else if (c != null) {
                         kept++;
-                        keptBytes += Files.size(file);
+                        keptBytes += c.size();
                     }
                 } else if (name.startsWith(TEMPORARY_PREFIX) || name.startsWith("." + SnapshotCache.FILE + ".tmp-")) {
                     deleteIfOlder(file, now.minus(ABANDONED));
