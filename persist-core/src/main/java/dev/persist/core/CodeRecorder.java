@@ -1,6 +1,7 @@
 package dev.persist.core;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.util.ObjectMap;
 import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,24 +38,29 @@ final class CodeRecorder {
     }
 
     void attachTo(Kryo kryo) {
-        kryo.getContext().put(CodeRecorder.class, this);
+        context(kryo).put(CodeRecorder.class, this);
     }
 
     static void detachFrom(Kryo kryo) {
-        kryo.getContext().remove(CodeRecorder.class);
+        context(kryo).remove(CodeRecorder.class);
     }
 
     /** Notes a class whose instance (or a class literal) the Kryo is writing, if a recorder listens. */
     static void recordClass(Kryo kryo, Class<?> type) {
-        if (kryo.getContext().get(CodeRecorder.class) instanceof CodeRecorder recorder) {
+        if (context(kryo).get(CodeRecorder.class) instanceof CodeRecorder recorder) {
             recorder.classes.add(type);
         }
     }
 
     /** Notes a lambda the Kryo is writing, if a recorder listens. */
     static void recordLambda(Kryo kryo, Class<?> lambdaClass, SerializedLambda form) {
-        if (kryo.getContext().get(CodeRecorder.class) instanceof CodeRecorder recorder) {
+        if (context(kryo).get(CodeRecorder.class) instanceof CodeRecorder recorder) {
             recorder.lambdas.add(new Lambda(lambdaClass.getClassLoader(), form));
         }
+    }
+
+    @SuppressWarnings("unchecked") // Kryo's context map is raw
+    private static ObjectMap<Object, Object> context(Kryo kryo) {
+        return kryo.getContext();
     }
 }
