@@ -7,12 +7,12 @@ import java.io.InputStream;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -59,25 +59,6 @@ final class JShellCapture {
     }
 
     /**
-     * @param loader a JShell session's loader
-     * @param classes class files by binary name
-     * @return whether the session holds exactly these classes: the session that shipped them, and
-     *     they were not redefined since
-     */
-    static boolean holds(ClassLoader loader, Map<String, byte[]> classes) {
-        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-            try (InputStream in = loader.getResourceAsStream(c.getKey().replace('.', '/') + ".class")) {
-                if (in == null || !Arrays.equals(in.readAllBytes(), c.getValue())) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * Serializes a task, taking along what it needs from JShell if it comes from there.
      *
      * @param task the task
@@ -98,9 +79,11 @@ final class JShellCapture {
         Map<String, JShellTask.Variable> variables = new LinkedHashMap<>();
         while (!variables.keySet().containsAll(capture.variablesRead)) {
             for (String variable : capture.variablesRead) {
-                variables.computeIfAbsent(variable, capture::read);
+                if (!variables.containsKey(variable)) {
+                    variables.put(variable, capture.read(variable)); // null for a field JShell does not assign
+                }
             }
-            JShellTask wrapped = new JShellTask(task, variables.values().stream().filter(v -> v != null).toList());
+            JShellTask wrapped = new JShellTask(task, variables.values().stream().filter(Objects::nonNull).toList());
             bytes = serialize(wrapped, codec, recorder);
             capture.follow(recorder);
         }

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -295,10 +294,10 @@ final class PersistedJob<T> implements Job<T> {
     }
 
     /**
-     * The loader a result is read with. For a task from JShell, a JShell session's own loader
-     * if it holds the classes the task brought along, unchanged (the session that submitted the
-     * job); otherwise a {@link ShippedClassLoader} over them, so another session gets the value as
-     * an instance of the submitting session's class, and a plain JVM learns that the value needs one.
+     * The loader a result is read with: for a task from JShell, a {@link ShippedClassLoader} over
+     * the classes it brought along, so that the session that submitted the job gets its own
+     * classes, another session the submitting session's, and a plain JVM learns that the value
+     * needs them.
      */
     private ClassLoader resultLoader() throws IOException {
         ClassLoader context = loader();
@@ -307,11 +306,7 @@ final class PersistedJob<T> implements Job<T> {
             return context;
         }
         SecureFiles.checkPrivate(classes, "the JShell classes of job '" + name + "'");
-        Map<String, byte[]> shipped = ShippedClassLoader.read(classes);
-        if (JShellCapture.isJShell(context) && JShellCapture.holds(context, shipped)) {
-            return context;
-        }
-        return new ShippedClassLoader(shipped, context);
+        return new ShippedClassLoader(ShippedClassLoader.read(classes), context);
     }
 
     private static ClassLoader loader() {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,10 +13,12 @@ import java.util.zip.ZipFile;
 
 /**
  * Defines the classes a task brought along from JShell ({@link JobDir#JSHELL_CLASSES}) from their
- * bytes, in preference to any class of the same name its parent knows: JShell names its classes
- * {@code REPL.$JShell$12$Box} in every session, so another session's class of that name is another
- * class. Everything else comes from the parent. Like JShell's own loader, it hands out the bytes
- * of its classes as resources, so a task it runs can persist JShell code in turn.
+ * bytes, unless its parent has every one of them with the very same bytes (the JShell session that
+ * submitted the job, unchanged since): JShell names its classes {@code REPL.$JShell$12$Box} in
+ * every session, so another session's class of that name is another class. All or none, since a
+ * class and its nest host must come from one loader. Everything else comes from the parent. Like
+ * JShell's own loader, it hands out the bytes of its classes as resources, so a task it runs can
+ * persist JShell code in turn.
  */
 final class ShippedClassLoader extends ClassLoader {
 
@@ -32,7 +35,20 @@ final class ShippedClassLoader extends ClassLoader {
      */
     ShippedClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
         super("persist-jshell-classes", parent);
-        this.classes = Map.copyOf(classes);
+        this.classes = parentHasAll(classes, parent) ? Map.of() : Map.copyOf(classes);
+    }
+
+    private static boolean parentHasAll(Map<String, byte[]> classes, ClassLoader parent) {
+        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+            try (InputStream in = parent.getResourceAsStream(c.getKey().replace('.', '/') + ".class")) {
+                if (in == null || !Arrays.equals(in.readAllBytes(), c.getValue())) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
