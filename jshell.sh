@@ -2,7 +2,7 @@
 # Opens JShell with Persist and its local backend on the class path and `import dev.persist.*;`
 # done (persist-core's startup script persist.jsh), building Persist first if needed.
 # Jobs go to $PERSIST_HOME (default ~/.persist) and run in the current directory.
-# Usage: ./jshell.sh [JSHELL OPTION...]     (add your own jars inside JShell: /env --class-path app.jar)
+# Usage: ./jshell.sh [--class-path YOUR_JARS] [JSHELL OPTION...]   (YOUR_JARS are added to Persist's)
 set -eu
 root=$(cd "$(dirname "$0")" && pwd)
 classpath=$root/target/jshell.classpath
@@ -19,5 +19,10 @@ if [ ! -f "$classpath" ] || [ -n "$(find "$root"/persist-*/src "$root"/pom.xml "
     printf '%s:%s\n' "$jars" "$(cat "$root/persist-core/target/runtime.classpath")" >"$classpath.tmp"
     mv "$classpath.tmp" "$classpath"
 fi
-exec jshell --class-path "$(cat "$classpath")" --startup DEFAULT \
+extra=
+if [ "${1:-}" = --class-path ] && [ $# -ge 2 ]; then
+    extra=:$2
+    shift 2
+fi
+exec jshell --class-path "$(cat "$classpath")$extra" --startup DEFAULT \
     --startup "$root/persist-core/src/main/resources/dev/persist/core/persist.jsh" "$@"

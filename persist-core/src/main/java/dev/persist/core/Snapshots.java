@@ -265,6 +265,8 @@ final class Snapshots {
             } catch (ZipException e) {
                 // A class directory's file changed between the two reads of a large file (CRC mismatch).
                 return null;
+            } catch (IOException e) {
+                throw new IOException("cannot copy " + source + " to " + dir + ": " + e, e);
             }
             if (!stamp(source, attributes(source)).equals(stamp)) {
                 return null;
