@@ -44,8 +44,8 @@ import java.util.zip.ZipOutputStream;
  * <p>Not a test: run it by hand on an otherwise idle machine, from the repository root:
  * <pre>
  * mvn -o -q -pl persist-local -am test-compile
- * mvn -o -q -pl persist-local dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/bench.cp
- * java -cp persist-local/target/test-classes:persist-local/target/classes:persist-core/target/classes:persist-api/target/classes:$(cat /tmp/bench.cp) \
+ * mvn -o -q -pl persist-local dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
+ * java -cp persist-local/target/test-classes:persist-local/target/classes:persist-core/target/classes:persist-api/target/classes:$(tr : '\n' &lt; /tmp/bench.cp | grep -v /dev/persist/ | paste -sd:) \
  *     dev.persist.local.SnapshotBenchmark [--megabytes 200] [--repeat 20]
  * </pre>
  */
