@@ -1,8 +1,8 @@
 package dev.persist.core;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,7 +122,9 @@ final class DeterministicJar {
     }
 
     private static void write(SortedMap<String, Content> entries, OutputStream out) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(new NonClosingOutputStream(out));
+        // Buffered: a zip stream writes its headers a byte at a time. Finished and flushed, never
+        // closed, so that the caller's stream stays open.
+        ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 16));
         zip.setMethod(ZipOutputStream.STORED);
         for (Map.Entry<String, Content> e : entries.entrySet()) {
             ZipEntry entry = new ZipEntry(e.getKey());
@@ -140,6 +142,7 @@ final class DeterministicJar {
             zip.closeEntry();
         }
         zip.finish();
+        zip.flush();
     }
 
     private static void writeFile(ZipOutputStream zip, ZipEntry entry, Content content) throws IOException {
@@ -192,22 +195,5 @@ final class DeterministicJar {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         manifest.write(bytes);
         return bytes.toByteArray();
-    }
-
-    /** Lets the zip stream finish without closing the caller's stream. */
-    private static final class NonClosingOutputStream extends FilterOutputStream {
-        NonClosingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            out.write(bytes, offset, length);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

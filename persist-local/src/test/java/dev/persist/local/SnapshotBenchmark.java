@@ -45,7 +45,7 @@ import java.util.zip.ZipOutputStream;
  * <pre>
  * mvn -o -q -pl persist-local -am test-compile
  * mvn -o -q -pl persist-local dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
- * java -cp persist-local/target/test-classes:persist-local/target/classes:persist-core/target/classes:persist-api/target/classes:$(tr : '\n' &lt; /tmp/bench.cp | grep -v /dev/persist/ | paste -sd:) \
+ * java -cp persist-local/target/test-classes:persist-local/target/classes:persist-core/target/classes:persist-api/target/classes:$(cat /tmp/bench.cp | tr : '\n' | grep -v /dev/persist/ | paste -sd:) \
  *     dev.persist.local.SnapshotBenchmark [--megabytes 200] [--repeat 20]
  * </pre>
  */
@@ -199,11 +199,11 @@ public final class SnapshotBenchmark {
         private static void measure(Jobs jobs, int repeat, String[] args) throws Exception {
             JobOptions queued = JobOptions.backend("local").option("slots", "1");
             String what = what();
-            jobs.persist("blocker", queued, () -> {
+            // The first job holds the only slot, so that no job JVM competes with the measurement.
+            print(what + " first persist(), empty home", timed(() -> jobs.persist("first", queued, () -> {
                 Thread.sleep(Duration.ofHours(1).toMillis());
                 return 0;
-            });
-            print(what + " first persist(), empty home", timed(() -> jobs.persist("first", queued, () -> 1)));
+            })));
             List<Double> times = new ArrayList<>();
             for (int i = 0; i < repeat; i++) {
                 int n = i;
