@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,6 +20,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +220,31 @@ class SnapshotsTest {
                 + " rwxrwx--- and can be written by other users; if you trust its contents, run: chmod go-w "
                 + home.resolve("snapshots"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("job-2").resolve(JobDir.CLASSPATH)));
+    }
+
+    @Test
+    void aDirectoryThatKeepsChangingWhileItIsCopiedIsNotPinned() throws Exception {
+        Files.write(classes.resolve("app/large.bin"), new byte[4 << 20]);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread build = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    Files.writeString(classes.resolve("app/Generated.class"), "x".repeat(i % 1000)); // a build writing
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        build.start();
+        try {
+            IOException e = assertThrows(IOException.class, () -> pin(classes));
+            assertEquals(classes + " kept changing while Persist copied it (is a build writing to it?); submit the"
+                    + " job again once it is finished", e.getMessage());
+        } finally {
+            stop.set(true);
+            build.join();
+        }
+        assertEquals(List.of(), storedSnapshots(), "nothing half-written is left");
     }
 
     @Test
