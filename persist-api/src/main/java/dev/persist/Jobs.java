@@ -33,6 +33,11 @@ public interface Jobs {
      * Writes the task into a new job directory, starts it in the background on the backend the
      * options name, and returns at once. The job keeps running when this JVM exits.
      *
+     * <p>The job runs the code it is given now: the jars and class directories of this JVM's class
+     * path are pinned (stored once, by content, under {@code <home>/snapshots/}), so rebuilding or
+     * deleting them afterwards does not change the job. A task typed in JShell takes along the
+     * classes it uses from the session and the values of the JShell variables it reads.
+     *
      * @param name the job's name: 1 to 128 characters of {@code [A-Za-z0-9._-]}, not starting
      *     with {@code .} or {@code -}
      * @param options the backend and resources

@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,8 @@ final class JShellCapture {
     private final Set<String> scannedMethods = new HashSet<>();
     /** Wrapper fields read, as "owner.name" with the owner's internal name. */
     private final Set<String> variablesRead = new LinkedHashSet<>();
+    /** The declared types of the variables read, as JShell shows them, for messages. */
+    private final Map<JShellTask.Variable, String> declaredTypes = new IdentityHashMap<>();
 
     private JShellCapture() {
     }
@@ -84,13 +87,14 @@ final class JShellCapture {
                 }
             }
             JShellTask wrapped = new JShellTask(task, variables.values().stream().filter(Objects::nonNull).toList());
-            bytes = serialize(wrapped, codec, recorder);
+            bytes = capture.serialize(wrapped, codec, recorder);
             capture.follow(recorder);
         }
         return new TaskPayload(bytes, capture.shipped);
     }
 
-    private static byte[] serialize(JShellTask task, KryoCodec codec, CodeRecorder recorder) {
+    /** Serializes the task; if that fails because of a variable's value, says which variable. */
+    private byte[] serialize(JShellTask task, KryoCodec codec, CodeRecorder recorder) {
         try {
             return codec.toBytes(task, recorder);
         } catch (UnserializableValueException e) {
@@ -98,15 +102,10 @@ final class JShellCapture {
                 try {
                     codec.toBytes(v.value());
                 } catch (UnserializableValueException cause) {
-                    String type;
-                    try {
-                        type = v.field().getGenericType().getTypeName();
-                    } catch (NoSuchFieldException impossible) {
-                        type = v.value().getClass().getName();
-                    }
                     throw new UnserializableValueException(cause.offendingClass(), "Cannot persist the task: it reads"
-                            + " the JShell variable '" + v.name() + "' (" + type + "), whose value cannot be sent to"
-                            + " the job. " + cause.getMessage() + " Or create the value inside the task.", cause);
+                            + " the JShell variable '" + v.name() + "' (" + declaredTypes.get(v) + "), whose value"
+                            + " cannot be sent to the job. " + cause.getMessage() + " Or create the value inside the"
+                            + " task.", cause);
                 }
             }
             throw e;
@@ -235,7 +234,9 @@ final class JShellCapture {
                 return null;
             }
             field.setAccessible(true);
-            return new JShellTask.Variable(wrapper, name, field.get(null));
+            JShellTask.Variable value = new JShellTask.Variable(wrapper, name, field.get(null));
+            declaredTypes.put(value, field.getGenericType().getTypeName());
+            return value;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             throw new PersistException("Cannot persist the task: cannot read the JShell variable '" + name + "': " + e, e);
         }

@@ -26,18 +26,14 @@ record JShellTask(PersistentTask<?> task, List<Variable> variables) implements P
      * @param value its value
      */
     record Variable(Class<?> wrapper, String name, Object value) {
-
-        Field field() throws NoSuchFieldException {
-            Field field = wrapper.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        }
     }
 
     @Override
     public Object call() throws Exception {
         for (Variable v : variables) {
-            v.field().set(null, v.value());
+            Field field = v.wrapper().getDeclaredField(v.name());
+            field.setAccessible(true);
+            field.set(null, v.value());
         }
         return task.call();
     }

@@ -61,8 +61,8 @@ import java.util.zip.ZipFile;
 final class Snapshots {
 
     static final String DIRECTORY = "snapshots";
-    /** A temporary file this old was left by a JVM that died while storing it. */
-    static final Duration ABANDONED = Duration.ofHours(1);
+    /** A temporary file this old was left by a JVM that died while storing a snapshot. */
+    static final Duration ABANDONED_COPY = Duration.ofHours(1);
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMPORARY_PREFIX = ".tmp-";
@@ -75,11 +75,6 @@ final class Snapshots {
     Snapshots(Path home) {
         this.dir = home.resolve(DIRECTORY);
         this.cache = new SnapshotCache(dir.resolve(SnapshotCache.FILE));
-    }
-
-    /** @return the snapshot directory */
-    Path directory() {
-        return dir;
     }
 
     static boolean isHash(String s) {
@@ -245,7 +240,7 @@ final class Snapshots {
         }
     }
 
-    private PersistException cannotLink(FileSystemException e) {
+    private static PersistException cannotLink(FileSystemException e) {
         return new PersistException("Cannot hard-link a class path snapshot into the job directory: " + e.getMessage()
                 + ". The Persist home must be on one file system that supports hard links, such as ext4, xfs or NFS", e);
     }
@@ -415,7 +410,7 @@ final class Snapshots {
                         keptBytes += c.size();
                     }
                 } else if (name.startsWith(TEMPORARY_PREFIX) || name.startsWith("." + SnapshotCache.FILE + ".tmp-")) {
-                    deleteIfOlder(file, now.minus(ABANDONED));
+                    deleteIfOlder(file, now.minus(ABANDONED_COPY));
                 }
             }
         }
