@@ -4,12 +4,15 @@ import static dev.persist.local.LocalTestSupport.lineAfter;
 import static dev.persist.local.LocalTestSupport.runForOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.Job;
+import dev.persist.JobFailedException;
 import dev.persist.JobStatus;
 import dev.persist.PersistException;
+import dev.persist.RemoteException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -116,16 +119,24 @@ class JShellTest extends LocalJobTestBase {
     }
 
     @Test
-    void aResultOfAJShellClassIsFetchedInJShellSessionsAndAPlainJvmIsToldWhy() throws IOException {
+    void resultsAndExceptionsOfJShellClassesComeBackInJShellSessionsAndAPlainJvmIsToldWhy() throws IOException {
         String first = jshell("""
                 import dev.persist.*;
                 record Box(int value) {}
+                class Oops extends RuntimeException { Oops() { super("oops"); } }
                 var job = Persist.persist("boxed", "local", () -> new Box(21));
+                var failing = Persist.persist("failing", "local", () -> { throw new Oops(); });
                 Box same = (Box) job.fetch();
                 System.out.println("SAME " + same.value());
                 System.out.println("CLASS " + Box.class.getName());
+                try { failing.fetch(); } catch (JobFailedException e) { System.out.println("OOPS " + (e.getCause() instanceof Oops)); }
                 """);
         assertEquals("21", lineAfter(first, "SAME "), first);
+        assertEquals("true", lineAfter(first, "OOPS "), "the session gets its own exception back: " + first);
+        JobFailedException failure = assertThrows(JobFailedException.class, () -> jobs.open("failing").fetch());
+        assertTrue(failure.remoteClassName().orElseThrow().matches("REPL\\.\\$JShell\\$\\d+\\$Oops"), failure::toString);
+        assertEquals("oops", failure.remoteMessage().orElseThrow());
+        assertInstanceOf(RemoteException.class, failure.getCause(), "a plain JVM has no such class");
 
         PersistException plain = assertThrows(PersistException.class, () -> jobs.open("boxed").fetch());
         assertEquals("The result of job 'boxed' holds an instance of " + lineAfter(first, "CLASS ") + ", a class"
