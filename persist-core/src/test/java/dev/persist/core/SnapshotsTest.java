@@ -224,7 +224,7 @@ class SnapshotsTest {
 
     @Test
     void aDirectoryThatKeepsChangingWhileItIsCopiedIsNotPinned() throws Exception {
-        Files.write(classes.resolve("app/large.bin"), new byte[4 << 20]);
+        Files.write(classes.resolve("app/large.bin"), new byte[16 << 20]); // read twice: a wide window
         AtomicBoolean stop = new AtomicBoolean();
         Thread build = new Thread(() -> {
             for (int i = 0; !stop.get(); i++) {
