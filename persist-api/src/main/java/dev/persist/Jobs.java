@@ -51,6 +51,11 @@ public interface Jobs {
      * Writes the task into a new job directory, starts it in the background on the backend the
      * options name, and returns at once. The job keeps running when this JVM exits.
      *
+     * <p>The job runs the code it is given now: the jars and class directories of this JVM's class
+     * path are pinned (stored once, by content, under {@code <home>/snapshots/}), so rebuilding or
+     * deleting them afterwards does not change the job. A task typed in JShell takes along the
+     * classes it uses from the session and the values of the JShell variables it reads.
+     *
      * @param name the job's name: 1 to 128 characters of {@code [A-Za-z0-9._-]}, not starting
      *     with {@code .} or {@code -}
      * @param options the backend and resources
@@ -95,4 +100,27 @@ public interface Jobs {
      * @return the jobs, possibly empty
      */
     List<Job<?>> list();
+
+    /**
+     * Deletes what no job needs any more: the class path snapshots that no job directory uses
+     * (each Java job pins the jars and class directories it runs with under
+     * {@code <home>/snapshots/}, shared between jobs), files left behind by JVMs that died while
+     * submitting, and job directories left half-deleted. {@link Job#cleanup()} already deletes the
+     * snapshots only its job used; this catches the rest, for instance after job directories were
+     * deleted by hand. Safe to run at any time, also while jobs are being submitted and running:
+     * a job keeps its own links to its snapshots.
+     *
+     * <pre>{@code
+     * for (Job<?> job : jobs.list()) {
+     *     if (job.isReady()) {
+     *         job.cleanup();
+     *     }
+     * }
+     * System.out.println(jobs.gc());   // removed 3 unused class path snapshot(s) (41.2 MB); kept 12 in use (88.0 MB)
+     * }</pre>
+     *
+     * @return what was deleted and what is kept
+     * @throws PersistException if the home cannot be read or a file cannot be deleted
+     */
+    GcReport gc();
 }

@@ -2,6 +2,7 @@ package dev.persist.core;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.List;
 /**
  * Resolves class names through the Kryo's current class loader only, and forgets classes from
  * other loaders when an object graph is done.
+ *
+ * <p>Also tells a {@link CodeRecorder}, if one listens, which classes are written.
  *
  * <p>Kryo's own resolver falls back to Kryo's class loader and caches names across calls, so a
  * pooled Kryo could read a class the caller's loader cannot see, hand out a class from an earlier
@@ -30,6 +33,15 @@ final class CallerLoaderClassResolver extends DefaultClassResolver {
         } catch (ClassNotFoundException | LinkageError e) {
             throw new KryoException(e);
         }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Registration writeClass(Output output, Class type) {
+        if (type != null) {
+            CodeRecorder.recordClass(kryo, type);
+        }
+        return super.writeClass(output, type);
     }
 
     @Override

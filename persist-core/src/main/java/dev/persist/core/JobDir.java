@@ -19,6 +19,10 @@ public final class JobDir {
     public static final String JOB_JSON = "job.json";
     /** The serialized task (Java jobs only). */
     public static final String TASK = "task.bin";
+    /** Hard links to the job's class path snapshots, {@code <sha256>.jar}; see {@link PinnedClasspath}. */
+    public static final String CLASSPATH = "classpath";
+    /** The classes a task from JShell needs that exist only in the JShell session (Java jobs from JShell only). */
+    public static final String JSHELL_CLASSES = "jshell-classes.jar";
     /** The wrapper that runs the job and writes the markers. */
     public static final String RUN_SH = "run.sh";
     /** The serialized result, written by the runner before it exits. */

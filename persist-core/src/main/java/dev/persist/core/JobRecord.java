@@ -4,6 +4,7 @@ import dev.persist.JobOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,16 +22,20 @@ import java.util.TreeMap;
  * @param host the submitting host
  * @param workingDirectory where the job runs
  * @param command what the job's wrapper runs: the runner JVM's command line, or the user's command
- * @param classpathFingerprint identifies the class path a Java task was serialized against, or null
+ * @param classpath the pinned class path a Java task runs with; {@link PinnedClasspath#NONE} for a
+ *     command, and for a Java job written by format 1 (which ran from the class path as it was)
  * @param options the job's options
  * @param handle the backend's handle; empty until the backend has started the job
  */
 public record JobRecord(String name, String backend, JobKind kind, Instant submitted, String host,
-        String workingDirectory, List<String> command, String classpathFingerprint, JobOptions options,
+        String workingDirectory, List<String> command, PinnedClasspath classpath, JobOptions options,
         Map<String, String> handle) {
 
-    /** The format this version writes and reads; a newer one is refused with an upgrade hint. */
-    public static final int FORMAT = 1;
+    /**
+     * The format this version writes; it reads this one and older ones, and refuses a newer one
+     * with an upgrade hint. Format 2 added the pinned class path.
+     */
+    public static final int FORMAT = 2;
 
     /** Checks the components and makes the collections immutable. */
     public JobRecord {
@@ -41,6 +46,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         Objects.requireNonNull(host, "host is null");
         Objects.requireNonNull(workingDirectory, "workingDirectory is null");
         command = List.copyOf(command);
+        Objects.requireNonNull(classpath, "classpath is null");
         Objects.requireNonNull(options, "options is null");
         handle = Map.copyOf(handle);
     }
@@ -51,7 +57,7 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
      */
     public JobRecord withHandle(Map<String, String> newHandle) {
         return new JobRecord(name, backend, kind, submitted, host, workingDirectory, command,
-                classpathFingerprint, options, newHandle);
+                classpath, options, newHandle);
     }
 
     /** @return the record as {@code job.json} text */
@@ -65,9 +71,15 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         json.put("host", host);
         json.put("workingDirectory", workingDirectory);
         json.put("command", command);
-        if (classpathFingerprint != null) {
-            json.put("classpathFingerprint", classpathFingerprint);
-        }
+        json.put("classpath", classpath.entries().stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("source", e.source());
+            entry.put("sha256", e.sha256());
+            entry.put("size", e.size());
+            return entry;
+        }).toList());
+        json.put("classpathSkipped", classpath.skipped().stream()
+                .map(e -> Map.of("source", e.source(), "reason", e.reason())).toList());
         json.put("options", optionsToJson(options));
         json.put("handle", new TreeMap<>(handle));
         return Json.write(json);
@@ -115,11 +127,9 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'kind' is neither 'java' nor 'command'");
         }
-        Object fingerprint = json.get("classpathFingerprint");
         return new JobRecord(string(json, "name"), string(json, "backend"), kind, submitted,
                 string(json, "host"), string(json, "workingDirectory"), strings(json, "command"),
-                fingerprint instanceof String s ? s : null,
-                optionsFromJson(string(json, "backend"), map(json, "options")), stringMap(json, "handle"));
+                classpathFromJson(json), optionsFromJson(string(json, "backend"), map(json, "options")), stringMap(json, "handle"));
     }
 
     /** The description was written by a newer version of Persist: upgrading, not deleting, is the fix. */
@@ -129,6 +139,29 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         NewerFormatException(String message) {
             super(message);
         }
+    }
+
+    /** Format 1 has no pinned class path (its jobs ran from the class path as it was): none. */
+    private static PinnedClasspath classpathFromJson(Map<?, ?> json) {
+        if (!json.containsKey("classpath")) {
+            return PinnedClasspath.NONE;
+        }
+        List<PinnedClasspath.Entry> entries = new ArrayList<>();
+        for (Map<?, ?> e : maps(json, "classpath")) {
+            entries.add(new PinnedClasspath.Entry(string(e, "source"), string(e, "sha256"), number(e, "size")));
+        }
+        List<PinnedClasspath.Skipped> skipped = new ArrayList<>();
+        for (Map<?, ?> e : maps(json, "classpathSkipped")) {
+            skipped.add(new PinnedClasspath.Skipped(string(e, "source"), string(e, "reason")));
+        }
+        return new PinnedClasspath(entries, skipped);
+    }
+
+    private static List<Map<?, ?>> maps(Map<?, ?> json, String key) {
+        if (field(json, key) instanceof List<?> list && list.stream().allMatch(Map.class::isInstance)) {
+            return list.stream().<Map<?, ?>>map(m -> (Map<?, ?>) m).toList();
+        }
+        throw new IllegalArgumentException("'" + key + "' is not a list of objects");
     }
 
     private static JobOptions optionsFromJson(String backend, Map<?, ?> json) {

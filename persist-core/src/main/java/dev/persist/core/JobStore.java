@@ -1,6 +1,7 @@
 package dev.persist.core;
 
 import dev.persist.BackendInfo;
+import dev.persist.GcReport;
 import dev.persist.Job;
 import dev.persist.JobExistsException;
 import dev.persist.JobOptions;
@@ -25,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,12 +42,21 @@ final class JobStore implements Jobs {
 
     /** How long a stopped job may take to exit after TERM before it is killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * A staging or trash directory this old was left by a JVM that died while submitting or
+     * cleaning up; {@link #gc()} deletes it (and so releases the snapshots it links).
+     */
+    static final Duration ABANDONED = Duration.ofDays(1);
+
+    private static final String STAGING_PREFIX = ".staging-";
+    private static final String TRASH_PREFIX = ".trash-";
 
     private final Path home;
     private final Path jobsDir;
     private final Backends backends;
     private final KryoCodec codec;
     private final Clock clock;
+    private final Snapshots snapshots;
 
     JobStore(Path home, Backends backends, KryoCodec codec, Clock clock) {
         this.home = Objects.requireNonNull(home, "home is null");
@@ -53,6 +64,7 @@ final class JobStore implements Jobs {
         this.backends = Objects.requireNonNull(backends, "backends is null");
         this.codec = Objects.requireNonNull(codec, "codec is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.snapshots = new Snapshots(home);
     }
 
     @Override
@@ -88,16 +100,21 @@ final class JobStore implements Jobs {
     public <T> Job<T> persist(String name, JobOptions options, PersistentTask<T> task) {
         JobManager manager = checkedBackend(name, options);
         Objects.requireNonNull(task, "task is null");
-        byte[] bytes = codec.toBytes(task);
-        Classpath classpath = Classpath.forTask(task.getClass());
-        List<String> runner = new ArrayList<>();
-        runner.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        runner.addAll(options.jvmOptions());
-        runner.add("-cp");
-        runner.add(classpath.path());
-        runner.add(Runner.class.getName());
-        runner.add(jobsDir.resolve(name).toString());
-        return create(name, options, manager, JobKind.JAVA, runner, bytes, classpath.fingerprint());
+        TaskPayload payload = JShellCapture.capture(task, codec);
+        List<Path> sources = Classpath.sources(task.getClass());
+        Path dir = jobsDir.resolve(name);
+        return create(name, options, manager, JobKind.JAVA, staging -> {
+            PinnedClasspath classpath = snapshots.pin(sources, staging.resolve(JobDir.CLASSPATH));
+            payload.writeTo(staging);
+            List<String> runner = new ArrayList<>();
+            runner.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            runner.addAll(options.jvmOptions());
+            runner.add("-cp");
+            runner.add(classpath.path(dir));
+            runner.add(Runner.class.getName());
+            runner.add(dir.toString());
+            return new Prepared(runner, classpath);
+        });
     }
 
     @Override
@@ -112,7 +129,21 @@ final class JobStore implements Jobs {
                 throw new IllegalArgumentException("Invalid command argument: arguments may not be null or contain NUL");
             }
         }
-        return create(name, options, manager, JobKind.COMMAND, command, null, null);
+        List<String> copy = List.copyOf(command);
+        return create(name, options, manager, JobKind.COMMAND, staging -> new Prepared(copy, PinnedClasspath.NONE));
+    }
+
+    /** Writes what is particular to a kind of job into its staging directory. */
+    @FunctionalInterface
+    private interface Preparer {
+        Prepared prepare(Path staging) throws IOException;
+    }
+
+    /**
+     * @param inner what the wrapper runs
+     * @param classpath the pinned class path of a Java job
+     */
+    private record Prepared(List<String> inner, PinnedClasspath classpath) {
     }
 
     /** Checks the name and the options; returns the backend that will run the job. */
@@ -124,25 +155,27 @@ final class JobStore implements Jobs {
         return manager;
     }
 
-    private <T> Job<T> create(String name, JobOptions options, JobManager manager, JobKind kind,
-            List<String> inner, byte[] task, String fingerprint) {
+    private <T> Job<T> create(String name, JobOptions options, JobManager manager, JobKind kind, Preparer preparer) {
         Path dir = jobsDir.resolve(name);
-        List<String> command = new ArrayList<>(List.of("/bin/sh", dir.resolve(JobDir.RUN_SH).toString(), dir.toString(),
-                Long.toString(options.timeLimit().map(Duration::toSeconds).orElse(0L)),
-                Long.toString(STOP_GRACE.toSeconds())));
-        command.addAll(inner);
         String workingDirectory = Path.of("").toAbsolutePath().toString();
-        JobRecord record = new JobRecord(name, options.backend(), kind, clock.instant(), hostName(),
-                workingDirectory, inner, fingerprint, options, Map.of());
+        JobRecord record;
         try {
             prepareHome();
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new JobExistsException(name, home);
             }
-            stage(dir, record, task);
+            record = stage(dir, staging -> {
+                Prepared prepared = preparer.prepare(staging);
+                return new JobRecord(name, options.backend(), kind, clock.instant(), hostName(), workingDirectory,
+                        prepared.inner(), prepared.classpath(), options, Map.of());
+            });
         } catch (IOException e) {
             throw new PersistException("Cannot create job '" + name + "' under " + home + ": " + e.getMessage(), e);
         }
+        List<String> command = new ArrayList<>(List.of("/bin/sh", dir.resolve(JobDir.RUN_SH).toString(), dir.toString(),
+                Long.toString(options.timeLimit().map(Duration::toSeconds).orElse(0L)),
+                Long.toString(STOP_GRACE.toSeconds())));
+        command.addAll(record.command());
         Map<String, String> handle;
         try {
             Map<String, String> environment = new LinkedHashMap<>(options.environment());
@@ -151,7 +184,7 @@ final class JobStore implements Jobs {
             handle = manager.launch(new LaunchRequest(name, dir, home, command, Path.of(workingDirectory),
                     environment, dir.resolve(JobDir.STDOUT), dir.resolve(JobDir.STDERR), options));
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(dir);
+            discardQuietly(dir);
             throw new PersistException("Backend '" + manager.id() + "' could not start job '" + name + "': "
                     + e.getMessage(), e);
         }
@@ -165,13 +198,21 @@ final class JobStore implements Jobs {
         return new PersistedJob<>(this, new JobDir(dir), name, launched);
     }
 
-    /** Writes the job into a private staging directory and renames it into place atomically. */
-    private void stage(Path dir, JobRecord record, byte[] task) throws IOException {
-        Path staging = Files.createTempDirectory(jobsDir, ".staging-", SecureFiles.PRIVATE_DIRECTORY);
+    /** Makes the job's description once the rest of its files are in the staging directory. */
+    @FunctionalInterface
+    private interface Stager {
+        JobRecord stage(Path staging) throws IOException;
+    }
+
+    /**
+     * Writes the job into a private staging directory and renames it into place atomically.
+     *
+     * @return the job's description, as written
+     */
+    private JobRecord stage(Path dir, Stager stager) throws IOException {
+        Path staging = Files.createTempDirectory(jobsDir, STAGING_PREFIX, SecureFiles.PRIVATE_DIRECTORY);
         try {
-            if (task != null) {
-                Files.write(staging.resolve(JobDir.TASK), task);
-            }
+            JobRecord record = stager.stage(staging);
             try (InputStream wrapper = Objects.requireNonNull(JobStore.class.getResourceAsStream(JobDir.RUN_SH),
                     "run.sh is packaged with persist-core")) {
                 Files.copy(wrapper, staging.resolve(JobDir.RUN_SH));
@@ -187,8 +228,9 @@ final class JobStore implements Jobs {
                 }
                 throw e;
             }
+            return record;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(staging);
+            discardQuietly(staging);
             throw e;
         }
     }
@@ -199,12 +241,31 @@ final class JobStore implements Jobs {
         SecureFiles.checkPrivate(jobsDir, "the Persist jobs directory");
     }
 
-    private static void deleteQuietly(Path path) {
+    /** Deletes a job or staging directory, then the snapshots only it used, warning if that fails. */
+    private void discardQuietly(Path path) {
         try {
-            SecureFiles.deleteRecursively(path);
+            discard(path);
         } catch (IOException e) {
             LoggerFactory.getLogger(JobStore.class).warn("Could not remove {}: {}", path, e.toString());
         }
+    }
+
+    /** Deletes a job or staging directory, then the snapshots only it used. */
+    private void discard(Path path) throws IOException {
+        List<String> snapshotsUsed = new ArrayList<>();
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(path.resolve(JobDir.CLASSPATH))) {
+            for (Path link : links) {
+                String file = link.getFileName().toString();
+                String sha256 = file.endsWith(".jar") ? file.substring(0, file.length() - ".jar".length()) : "";
+                if (Snapshots.isHash(sha256)) {
+                    snapshotsUsed.add(sha256);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // a command job, or a Java job of format 1
+        }
+        SecureFiles.deleteRecursively(path);
+        snapshots.release(snapshotsUsed);
     }
 
     private static String hostName() {
@@ -351,9 +412,9 @@ final class JobStore implements Jobs {
         }
     }
 
-    /** Moves the job directory aside (freeing the name at once), then deletes it. */
+    /** Moves the job directory aside (freeing the name at once), then deletes it and the snapshots only it used. */
     void delete(JobDir dir, String name) {
-        Path trash = jobsDir.resolve(".trash-" + name + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path trash = jobsDir.resolve(TRASH_PREFIX + name + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             SecureFiles.moveAtomically(dir.path(), trash);
         } catch (NoSuchFileException e) {
@@ -362,10 +423,31 @@ final class JobStore implements Jobs {
             throw new PersistException("Cannot remove job '" + name + "': " + e.getMessage(), e);
         }
         try {
-            SecureFiles.deleteRecursively(trash);
+            discard(trash);
         } catch (IOException e) {
             throw new PersistException("Job '" + name + "' was removed, but deleting its files in " + trash
-                    + " failed: " + e.getMessage(), e);
+                    + " failed: " + e.getMessage() + ". Persist.jobs(home).gc() deletes them later", e);
+        }
+    }
+
+    @Override
+    public GcReport gc() {
+        Instant now = clock.instant();
+        try {
+            if (Files.isDirectory(jobsDir)) {
+                SecureFiles.checkPrivate(jobsDir, "the Persist jobs directory");
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
+                    for (Path entry : entries) {
+                        String file = entry.getFileName().toString();
+                        if (file.startsWith(STAGING_PREFIX) || file.startsWith(TRASH_PREFIX)) {
+                            Snapshots.deleteIfOlder(entry, now.minus(ABANDONED));
+                        }
+                    }
+                }
+            }
+            return snapshots.collectGarbage(now);
+        } catch (IOException e) {
+            throw new PersistException("Cannot collect the garbage under " + home + ": " + e.getMessage(), e);
         }
     }
 }

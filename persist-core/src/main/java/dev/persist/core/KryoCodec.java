@@ -86,8 +86,15 @@ public final class KryoCodec {
      * @throws IOException if the stream fails
      */
     public void write(Object value, OutputStream out) throws IOException {
+        write(value, out, null);
+    }
+
+    private void write(Object value, OutputStream out, CodeRecorder recorder) throws IOException {
         FailureRecordingOutputStream stream = new FailureRecordingOutputStream(requireNonNull(out, "out is null"));
         Kryo kryo = pool.obtain();
+        if (recorder != null) {
+            recorder.attachTo(kryo);
+        }
         try {
             Output output = new Output(stream, BUFFER_SIZE);
             kryo.writeClassAndObject(output, value);
@@ -98,6 +105,7 @@ public final class KryoCodec {
             }
             throw unserializable(e, value);
         } finally {
+            CodeRecorder.detachFrom(kryo);
             pool.free(kryo);
         }
     }
@@ -108,9 +116,19 @@ public final class KryoCodec {
      * @throws UnserializableValueException if the value holds something that cannot be serialized
      */
     public byte[] toBytes(Object value) {
+        return toBytes(value, null);
+    }
+
+    /**
+     * @param value the value; may be null
+     * @param recorder notes the classes and lambdas written, or null
+     * @return the value's bytes, for {@link #fromBytes}
+     * @throws UnserializableValueException if the value holds something that cannot be serialized
+     */
+    byte[] toBytes(Object value, CodeRecorder recorder) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            write(value, bytes);
+            write(value, bytes, recorder);
         } catch (IOException e) {
             throw new UncheckedIOException("A ByteArrayOutputStream does not fail", e);
         }

@@ -65,6 +65,7 @@ final class LambdaSerializer extends Serializer<Object> {
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new KryoException("Cannot take apart the lambda " + type.getName(), e);
         }
+        CodeRecorder.recordLambda(kryo, type, form);
         output.writeByte(BY_PARTS);
         output.writeString(form.getCapturingClass().replace('/', '.'));
         output.writeString(form.getFunctionalInterfaceClass());

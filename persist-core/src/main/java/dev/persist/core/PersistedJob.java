@@ -254,9 +254,20 @@ final class PersistedJob<T> implements Job<T> {
         Path file = dir.file(JobDir.RESULT);
         try {
             SecureFiles.checkPrivate(dir.path(), "job '" + name + "'");
+            ClassLoader loader = resultLoader();
+            Object result;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                return (T) store.codec().read(in, loader());
+                result = store.codec().read(in, loader);
             }
+            if (loader instanceof ShippedClassLoader shipped && shipped.firstDefined() != null
+                    && !JShellCapture.isJShell(loader())) {
+                throw new PersistException("The result of job '" + name + "' holds an instance of "
+                        + shipped.firstDefined() + ", a class declared in the JShell session that submitted the job,"
+                        + " which exists only there. Fetch it in JShell (started with the Persist jars on its class"
+                        + " path: Persist.open(\"" + name + "\").fetch()), or have the task return values of classes"
+                        + " on the class path, such as a String, a List or a record from a jar.");
+            }
+            return (T) result;
         } catch (UnreadableDataException e) {
             throw new PersistException("Cannot read the result of job '" + name + "' from " + file + ": "
                     + e.getMessage(), e);
@@ -273,8 +284,16 @@ final class PersistedJob<T> implements Job<T> {
         if (failure == null) {
             return new JobFailedException(name, state.status(), state.reason(), state.exitCode(), null, null, null, null);
         }
+        ClassLoader loader = loader();
+        if (JShellCapture.isJShell(loader)) {
+            try {
+                loader = resultLoader();
+            } catch (IOException e) {
+                // then exceptions of classes declared in JShell come back as RemoteExceptions
+            }
+        }
         return new JobFailedException(name, state.status(), state.reason(), state.exitCode(),
-                failure.rebuild(loader()), failure.className(), failure.message(), failure.printed());
+                failure.rebuild(loader), failure.className(), failure.message(), failure.printed());
     }
 
     private Optional<TaskFailure> readFailure() {
@@ -290,6 +309,22 @@ final class PersistedJob<T> implements Job<T> {
             throw new PersistException("Cannot read the exception of job '" + name + "' from " + file + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The loader a result is read with: for a task from JShell, a {@link ShippedClassLoader} over
+     * the classes it brought along, so that the session that submitted the job gets its own
+     * classes, another session the submitting session's, and a plain JVM learns that the value
+     * needs them.
+     */
+    private ClassLoader resultLoader() throws IOException {
+        ClassLoader context = loader();
+        Path classes = dir.file(JobDir.JSHELL_CLASSES);
+        if (!Files.exists(classes)) {
+            return context;
+        }
+        SecureFiles.checkPrivate(classes, "the JShell classes of job '" + name + "'");
+        return new ShippedClassLoader(ShippedClassLoader.read(classes), context);
     }
 
     private static ClassLoader loader() {
@@ -440,7 +475,13 @@ final class PersistedJob<T> implements Job<T> {
             return s.toString();
         }
         line(s, "Backend", r.backend() + describe(r));
-        line(s, "Runs", r.kind() == JobKind.JAVA ? "Java task" : "command " + String.join(" ", r.command()));
+        line(s, "Runs", r.kind() == JobKind.COMMAND ? "command " + String.join(" ", r.command())
+                : dir.has(JobDir.JSHELL_CLASSES) ? "Java task from JShell" : "Java task");
+        if (!r.classpath().entries().isEmpty()) {
+            PinnedClasspath cp = r.classpath();
+            line(s, "Snapshot", cp.entries().size() + " class path entries pinned in " + dir.file(JobDir.CLASSPATH)
+                    + (cp.skipped().isEmpty() ? "" : "; not pinned: " + cp.describeSkipped()));
+        }
         line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
         if (summary.started() != null) {
             line(s, "Started", TIME.format(summary.started()));

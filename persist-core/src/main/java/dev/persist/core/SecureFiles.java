@@ -31,6 +31,8 @@ public final class SecureFiles {
 
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private static final int GROUP_OR_OTHER_WRITE = 0022;
 
@@ -87,31 +89,31 @@ public final class SecureFiles {
     }
 
     /**
-     * Refuses a directory that is a symbolic link, belongs to another user, or can be written by
-     * group or others.
+     * Refuses a directory or file that is a symbolic link, belongs to another user, or can be
+     * written by group or others.
      *
-     * @param dir the directory
+     * @param path the directory or file
      * @param what what it is, for the message ("job 'x'", "the Persist home")
-     * @throws PersistException naming the directory, the problem and the fix
+     * @throws PersistException naming the path, the problem and the fix
      * @throws IOException if its attributes cannot be read
      */
-    public static void checkPrivate(Path dir, String what) throws IOException {
+    public static void checkPrivate(Path path, String what) throws IOException {
         // One lstat for all three: list() checks every job directory.
-        Map<String, Object> attributes = Files.readAttributes(dir, "unix:uid,mode,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
         Object owner = attributes.get("uid");
         int mode = (Integer) attributes.get("mode");
         if ((Boolean) attributes.get("isSymbolicLink")) {
-            throw new PersistException("Refusing " + what + ": " + dir + " is a symbolic link; "
-                    + "Persist only reads directories it created");
+            throw new PersistException("Refusing " + what + ": " + path + " is a symbolic link; "
+                    + "Persist only reads files and directories it created");
         }
         if (!owner.equals(currentUid())) {
-            throw new PersistException("Refusing " + what + ": " + dir + " is owned by user id " + owner
+            throw new PersistException("Refusing " + what + ": " + path + " is owned by user id " + owner
                     + ", not by you (user id " + currentUid() + "); Persist never reads data another user controls");
         }
         if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
-            throw new PersistException("Refusing " + what + ": " + dir + " has permissions "
-                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
-                    + " and can be written by other users; if you trust its contents, run: chmod 700 " + dir);
+            throw new PersistException("Refusing " + what + ": " + path + " has permissions "
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS))
+                    + " and can be written by other users; if you trust its contents, run: chmod go-w " + path);
         }
     }
 

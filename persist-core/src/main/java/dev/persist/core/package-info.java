@@ -1,5 +1,7 @@
 /**
  * Persist's implementation: job directories and their markers, the job wrapper and the runner,
- * serialization with Kryo, backend discovery and wiring. Not an API: use {@code dev.persist}.
+ * serialization with Kryo, class path snapshots ({@code Snapshots}), tasks from
+ * JShell ({@code JShellCapture}), backend discovery and wiring. Not an API: use
+ * {@code dev.persist}.
  */
 package dev.persist.core;

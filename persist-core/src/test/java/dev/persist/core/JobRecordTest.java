@@ -15,7 +15,15 @@ class JobRecordTest {
 
     static JobRecord record(JobKind kind, JobOptions options) {
         return new JobRecord("job-1", options.backend(), kind, Instant.parse("2026-11-25T10:00:00.123Z"), "host",
-                "/work dir", List.of("java", "-cp", "a b", "x\"y"), "abc", options, Map.of("pid", "12"));
+                "/work dir", List.of("java", "-cp", "a b", "x\"y"), classpath(kind), options, Map.of("pid", "12"));
+    }
+
+    private static final String HASH = "0123456789abcdef".repeat(4);
+
+    static PinnedClasspath classpath(JobKind kind) {
+        return kind == JobKind.COMMAND ? PinnedClasspath.NONE : new PinnedClasspath(
+                List.of(new PinnedClasspath.Entry("/work/app/target/classes", HASH, 1234)),
+                List.of(new PinnedClasspath.Skipped("/work/app/missing.jar", "does not exist")));
     }
 
     @Test
@@ -30,9 +38,38 @@ class JobRecordTest {
 
     @Test
     void aNewerFormatAsksForAnUpgrade() {
-        String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace("\"format\": 1", "\"format\": 999");
+        String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace("\"format\": 2", "\"format\": 999");
         IllegalArgumentException e = assertThrows(JobRecord.NewerFormatException.class, () -> JobRecord.fromJson(json));
         assertTrue(e.getMessage().contains("newer version of Persist (format 999"), e.getMessage());
+    }
+
+    @Test
+    void aJobOfFormatOneHasNoPinnedClasspath() {
+        String json = """
+                {
+                  "format": 1,
+                  "name": "old",
+                  "backend": "local",
+                  "kind": "java",
+                  "submitted": "2026-11-20T10:00:00Z",
+                  "host": "h",
+                  "workingDirectory": "/w",
+                  "command": ["java", "-cp", "/w/target/classes", "dev.persist.core.Runner", "/home/jobs/old"],
+                  "classpathFingerprint": "7f3a9c",
+                  "options": {"jvmOptions": [], "environment": {}, "options": {}},
+                  "handle": {"pid": "12"}
+                }
+                """;
+        JobRecord record = JobRecord.fromJson(json);
+        assertEquals(PinnedClasspath.NONE, record.classpath());
+        assertEquals("/w/target/classes", record.command().get(2));
+    }
+
+    @Test
+    void aSnapshotNameThatIsNoHashIsRejected() {
+        String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace(HASH, "../../../etc/passwd");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobRecord.fromJson(json));
+        assertEquals("'../../../etc/passwd' is not a SHA-256 hash in lower-case hex", e.getMessage());
     }
 
     @Test

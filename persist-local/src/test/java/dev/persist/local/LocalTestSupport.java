@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 
 /**
  * Helpers shared by the end-to-end tests of the local backend. Some of them (those taking
@@ -134,16 +135,27 @@ final class LocalTestSupport {
 
     /** Runs a short command (argv, no shell) and asserts it exits 0 within 30 seconds. */
     static void run(String... command) {
+        runForOutput(List.of(command), Path.of("").toAbsolutePath(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Runs a command (argv, no shell) in a directory with standard input from /dev/null, asserts
+     * it exits 0 within the timeout, and returns what it wrote to standard output and error.
+     */
+    static String runForOutput(List<String> command, Path directory, Duration timeout) {
         String what = String.join(" ", command);
         try {
             Path output = Files.createTempFile("persist-test-run", ".out");
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                Process p = new ProcessBuilder(command).directory(directory.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
-                    fail(what + " did not finish within 30 s");
+                    fail(what + " did not finish within " + timeout.toSeconds() + " s: " + readQuietly(output));
                 }
                 assertEquals(0, p.exitValue(), () -> what + " failed: " + readQuietly(output));
+                return Files.readString(output);
             } finally {
                 Files.deleteIfExists(output);
             }
@@ -153,6 +165,30 @@ final class LocalTestSupport {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /** The rest of the first line of {@code output} that starts with {@code prefix}. */
+    static String lineAfter(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
+                .orElseGet(() -> fail("no line starting with '" + prefix + "' in:\n" + output));
+    }
+
+    /**
+     * Compiles Java sources (by binary class name) into a directory, against this JVM's class
+     * path; the sources go to a sibling directory named {@code <classes>-src}.
+     */
+    static void compile(Path classes, Map<String, String> sources) throws IOException {
+        Path src = classes.resolveSibling(classes.getFileName() + "-src");
+        List<String> arguments = new ArrayList<>(List.of("-classpath", System.getProperty("java.class.path"),
+                "-d", classes.toString(), "-proc:none", "-Xlint:none"));
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = src.resolve(source.getKey().replace('.', '/') + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            arguments.add(file.toString());
+        }
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(String[]::new)),
+                "test sources compile");
     }
 
     private static String readQuietly(Path file) {
