@@ -32,6 +32,8 @@ public final class Main {
         SUBCOMMANDS.put("cancel", CancelCommand::new);
         SUBCOMMANDS.put("cleanup", CleanupCommand::new);
         SUBCOMMANDS.put("backends", BackendsCommand::new);
+        SUBCOMMANDS.put("gc", GcCommand::new);
+        SUBCOMMANDS.put("jshell", JShellCommand::new);
         SUBCOMMANDS.put("generate-completion", AutoComplete.GenerateCompletion::new);
     }
 

@@ -38,9 +38,14 @@ final class PersistCommand {
         this.terminal = terminal;
     }
 
+    /** @return the chosen home: {@code --home}, else {@link Persist#home()} */
+    Path home() {
+        return home != null ? home : Persist.home();
+    }
+
     /** @return the jobs of the chosen home */
     Jobs jobs() {
-        return Persist.jobs(home != null ? home : Persist.home());
+        return Persist.jobs(home());
     }
 
     boolean json() {

@@ -176,4 +176,18 @@ class DistributionIT {
         assertEquals("", help.err(), "a class data archive made elsewhere is harmless and quiet");
         assertTrue(help.out().contains(unpacked.resolve("lib").toString()), help.out());
     }
+
+    @Test
+    void jshellStartsWithPersistOnTheClassPathAndTheHomeGiven() throws IOException, InterruptedException {
+        Path script = scratch.resolve("job.jsh");
+        Files.writeString(script, String.join("\n",
+                "int n = 21;",
+                "var job = Persist.persist(\"from-jshell\", \"local\", () -> n * 2);",
+                "System.out.println(\"fetched \" + job.fetch());",
+                "/exit", ""));
+        Run session = persist("jshell", "--", script.toString());
+        assertEquals(0, session.code(), session.err());
+        assertTrue(session.out().contains("fetched 42"), session.out());
+        assertEquals(new Run(0, "42\n", ""), persist("fetch", "from-jshell"));
+    }
 }

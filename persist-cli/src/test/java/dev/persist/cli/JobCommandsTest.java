@@ -9,12 +9,15 @@ import dev.persist.JobStatus;
 import dev.persist.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class JobCommandsTest extends CliTestBase {
@@ -308,5 +311,30 @@ class JobCommandsTest extends CliTestBase {
         var summary = jobs().open("timed").summary();
         assertTrue(summary.runTime().compareTo(Duration.ofMillis(900)) >= 0, summary.toString());
         assertEquals(Duration.between(summary.started(), summary.ended()), summary.runTime());
+    }
+
+    @Test
+    void gcDeletesTheSnapshotsOfJobsRemovedByHandAndKeepsThoseInUse() throws IOException {
+        jobs().persist("first", "local", () -> 1).await();
+        jobs().persist("second", "local", () -> 2).await();
+        deleteByHand(home.resolve("jobs/first"));
+
+        Map<?, ?> report = (Map<?, ?>) Json.parse(run("gc", "--json").ok().out());
+        assertEquals(0L, ((Number) report.get("removed")).longValue(), "the second job still uses them: " + report);
+        long kept = ((Number) report.get("kept")).longValue();
+        assertTrue(kept > 0, report.toString());
+
+        deleteByHand(home.resolve("jobs/second"));
+        String text = run("gc").ok().out();
+        assertTrue(text.startsWith("removed " + kept + " unused class path snapshot(s) ("), text);
+        assertTrue(text.endsWith("; kept 0 in use (0.0 MB)\n"), text);
+    }
+
+    private static void deleteByHand(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }
