@@ -84,7 +84,7 @@ class PluginTest extends CliTestBase {
         Result backends = run("backends").ok();
 
         List<String> names = backends.out().lines().skip(1).map(l -> l.split(" +")[0]).toList();
-        assertEquals(List.of("local", "sh"), names);
+        assertEquals(List.of("local", "sh", "slurm"), names);
         assertTrue(backends.out().lines().anyMatch(l -> l.matches("sh +1\\.2\\.3 +" + sh)), "the first sh wins: " + backends.out());
         List<String> problems = backends.err().lines().toList();
         assertEquals(4, problems.size(), backends.err());
@@ -100,7 +100,7 @@ class PluginTest extends CliTestBase {
 
         Map<?, ?> json = (Map<?, ?>) Json.parse(run("backends", "--json").ok().out());
         assertEquals(4, ((List<?>) json.get("problems")).size());
-        assertEquals(2, ((List<?>) json.get("backends")).size());
+        assertEquals(3, ((List<?>) json.get("backends")).size());
 
         run("submit", "--name", "still-sh", "--backend", "sh", "--", "true").ok();
         run("submit", "--name", "still-local", "--", "true").ok();
@@ -130,7 +130,7 @@ class PluginTest extends CliTestBase {
 
         Result backends = run("backends").ok();
 
-        assertEquals(List.of("local"), backends.out().lines().skip(1).map(l -> l.split(" +")[0]).toList());
+        assertEquals(List.of("local", "slurm"), backends.out().lines().skip(1).map(l -> l.split(" +")[0]).toList());
         assertEquals("persist: Refusing the plugin directory " + plugins() + ": it has permissions rwxrwxrwx and can "
                 + "be written by other users; if you trust it, run: chmod go-w " + plugins()
                 + "; its plugins are skipped\n", backends.err());

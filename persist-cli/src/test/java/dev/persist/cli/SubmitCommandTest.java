@@ -149,7 +149,7 @@ class SubmitCommandTest extends CliTestBase {
         assertUsage(run("submit", "--cpus", "0", "--", "true"), "Invalid CPU count 0");
         assertUsage(run("submit", "--option", "slots", "--", "true"), "should be in KEY=VALUE format");
         assertUsage(run("submit", "--option", "colour=blue", "--", "true"), "Unknown option 'colour' for backend 'local'");
-        assertUsage(run("submit", "--backend", "locl", "--", "true"), "Unknown backend 'locl'; known backends: local. "
+        assertUsage(run("submit", "--backend", "locl", "--", "true"), "Unknown backend 'locl'; known backends: local, slurm. "
                 + "Did you mean 'local'?");
         assertUsage(run("submit", "--name", "x"), "Missing required parameter: 'COMMAND'");
         assertUsage(run("submit", "--nmae", "x", "--", "true"), "Unknown option: '--nmae'");
