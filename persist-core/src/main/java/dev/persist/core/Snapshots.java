@@ -461,6 +461,9 @@ final class Snapshots {
                 suspect.add(e);
             }
         }
+        if (suspect.isEmpty()) {
+            return; // the usual case: no thread pool started, nothing read
+        }
         List<String> hashes;
         try {
             // In parallel: with a large class path, hashing is most of the job's start-up time.
