@@ -218,8 +218,9 @@ final class Snapshots {
     }
 
     /**
-     * Links a stored snapshot into the job, if it exists and is intact (right size, private). A
-     * damaged one is deleted so that it is stored again.
+     * Links a stored snapshot into the job, if it exists and is intact (right size and modification
+     * time, private). Any other is deleted so that it is stored again: a damaged one, or one stored
+     * by an earlier version, which the runner would have to hash at every start.
      *
      * @return whether the link was made
      */
@@ -227,13 +228,14 @@ final class Snapshots {
         Path entry = entry(sha256);
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(entry, "unix:size,uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(entry, "unix:size,uid,mode,isRegularFile,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return false;
         }
         int mode = (Integer) a.get("mode");
         if (!(Boolean) a.get("isRegularFile") || (Long) a.get("size") != size
-                || !a.get("uid").equals(SecureFiles.currentUid()) || (mode & 0022) != 0) {
+                || !a.get("uid").equals(SecureFiles.currentUid()) || (mode & 0022) != 0
+                || !a.get("lastModifiedTime").equals(STORED_MTIME)) {
             Files.deleteIfExists(entry);
             return false;
         }

@@ -300,6 +300,20 @@ class SnapshotsTest {
     }
 
     @Test
+    void aSnapshotStoredByAnEarlierVersionIsStoredAgainWithTheTimeTheRunnerTrusts() throws IOException {
+        PinnedClasspath first = pin(jar);
+        Path stored = snapshot(first.entries().get(0));
+        Files.setLastModifiedTime(stored, FileTime.fromMillis(1_700_000_000_000L)); // as earlier versions stored it
+
+        PinnedClasspath second = pin(jar);
+        Path link = second.entries().get(0).link(tmp.resolve("job-2"));
+        assertEquals(first.entries(), second.entries());
+        assertFalse(Files.isSameFile(stored, first.entries().get(0).link(tmp.resolve("job-1"))), "a new copy");
+        assertTrue(Files.isSameFile(stored, link));
+        assertEquals(Snapshots.STORED_MTIME, Files.getLastModifiedTime(link));
+    }
+
+    @Test
     void theRunnerRefusesASnapshotOthersCanWrite() throws IOException {
         Path jobDir = jobDirectory();
         PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));
