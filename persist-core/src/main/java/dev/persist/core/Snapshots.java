@@ -47,8 +47,8 @@ import java.util.zip.ZipFile;
  * The content-addressed store of class path snapshots under {@code <home>/snapshots/} (mode 0700).
  *
  * <p>{@link #pin} copies each jar of a class path, and packs each class directory into a jar with
- * {@link DeterministicJar}, as {@code <sha256>.jar} (mode 0400, written to a temporary name and
- * renamed), then hard-links the snapshot into the job directory's {@code classpath/}. The runner
+ * {@link DeterministicJar}, as {@code <sha256>.jar} (mode 0400, modification time {@link #STORED_MTIME},
+ * written to a temporary name and renamed), then hard-links the snapshot into the job directory's {@code classpath/}. The runner
  * runs from those links, so rebuilding or deleting the originals does not touch the job. Entries
  * with the same content are stored once, whichever jobs and class paths they come from; an entry
  * whose stamp (see {@link SnapshotCache}) is unchanged costs a few system calls, not a copy.
@@ -63,6 +63,13 @@ final class Snapshots {
     static final String DIRECTORY = "snapshots";
     /** A temporary file this old was left by a JVM that died while storing a snapshot. */
     static final Duration ABANDONED_COPY = Duration.ofHours(1);
+
+    /**
+     * The modification time every snapshot is stored with. Writing to a snapshot sets it to the
+     * time of the write, so the runner can trust a snapshot that still has it (and its size)
+     * without reading it; any other snapshot, such as one stored by an earlier version, is hashed.
+     */
+    static final FileTime STORED_MTIME = FileTime.fromMillis(0);
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final String TEMPORARY_PREFIX = ".tmp-";
@@ -211,8 +218,9 @@ final class Snapshots {
     }
 
     /**
-     * Links a stored snapshot into the job, if it exists and is intact (right size, private). A
-     * damaged one is deleted so that it is stored again.
+     * Links a stored snapshot into the job, if it exists and is intact (right size and modification
+     * time, private). Any other is deleted so that it is stored again: a damaged one, or one stored
+     * by an earlier version, which the runner would have to hash at every start.
      *
      * @return whether the link was made
      */
@@ -220,13 +228,14 @@ final class Snapshots {
         Path entry = entry(sha256);
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(entry, "unix:size,uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(entry, "unix:size,uid,mode,isRegularFile,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return false;
         }
         int mode = (Integer) a.get("mode");
         if (!(Boolean) a.get("isRegularFile") || (Long) a.get("size") != size
-                || !a.get("uid").equals(SecureFiles.currentUid()) || (mode & 0022) != 0) {
+                || !a.get("uid").equals(SecureFiles.currentUid()) || (mode & 0022) != 0
+                || !a.get("lastModifiedTime").equals(STORED_MTIME)) {
             Files.deleteIfExists(entry);
             return false;
         }
@@ -277,6 +286,8 @@ final class Snapshots {
                     throw cannotLink(e);
                 }
                 SecureFiles.moveAtomically(temporary, entry(sha256));
+                // Only now: a temporary file this old would look abandoned to a concurrent collection.
+                Files.setLastModifiedTime(links.resolve(sha256 + ".jar"), STORED_MTIME);
             }
             return new SnapshotCache.Known(stamp, sha256, size, classPath);
         } finally {
@@ -433,27 +444,37 @@ final class Snapshots {
 
     /**
      * Checks, in the runner, that every snapshot the job links is private and still has the content
-     * its name says, before any class is loaded from it. A damaged snapshot is also removed from
-     * the store (if the job's link is to the same file), so that the next job stores it again.
+     * its name says, before any class is loaded from it. A snapshot that still has the size and
+     * the modification time it was stored with ({@link #STORED_MTIME}) has not been written to
+     * since and is not read; any other is hashed. A damaged snapshot is also removed from the
+     * store (if the job's link is to the same file), so that the next job stores it again.
      *
      * @param jobDirectory the job directory, {@code <home>/jobs/<name>}
      * @param classpath the job's class path
      * @throws IOException naming the damaged entry, if one is
      */
     static void verify(Path jobDirectory, PinnedClasspath classpath) throws IOException {
-        List<PinnedClasspath.Entry> entries = classpath.entries();
-        for (PinnedClasspath.Entry e : entries) {
-            SecureFiles.checkPrivate(e.link(jobDirectory), "the class path snapshot of " + e.source());
+        List<PinnedClasspath.Entry> suspect = new ArrayList<>();
+        for (PinnedClasspath.Entry e : classpath.entries()) {
+            Path link = e.link(jobDirectory);
+            SecureFiles.checkPrivate(link, "the class path snapshot of " + e.source());
+            BasicFileAttributes a = Files.readAttributes(link, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.size() != e.size() || !a.lastModifiedTime().equals(STORED_MTIME)) {
+                suspect.add(e);
+            }
+        }
+        if (suspect.isEmpty()) {
+            return; // the usual case: no thread pool started, nothing read
         }
         List<String> hashes;
         try {
             // In parallel: with a large class path, hashing is most of the job's start-up time.
-            hashes = entries.parallelStream().map(e -> hash(e.link(jobDirectory))).toList();
+            hashes = suspect.parallelStream().map(e -> hash(e.link(jobDirectory))).toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        for (int i = 0; i < entries.size(); i++) {
-            PinnedClasspath.Entry e = entries.get(i);
+        for (int i = 0; i < suspect.size(); i++) {
+            PinnedClasspath.Entry e = suspect.get(i);
             if (!hashes.get(i).equals(e.sha256())) {
                 Path link = e.link(jobDirectory);
                 Path shared = jobDirectory.getParent().getParent().resolve(DIRECTORY).resolve(e.fileName());

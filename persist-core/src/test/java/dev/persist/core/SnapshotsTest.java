@@ -267,6 +267,53 @@ class SnapshotsTest {
     }
 
     @Test
+    void theRunnerTrustsASnapshotThatKeptItsStoredSizeAndTimeWithoutReadingIt() throws IOException {
+        Path jobDir = jobDirectory();
+        PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));
+        Path link = pinned.entries().get(0).link(jobDir);
+        assertEquals(Snapshots.STORED_MTIME, Files.getLastModifiedTime(link));
+        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rw-------"));
+        byte[] bytes = Files.readAllBytes(link);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(link, bytes);
+        Files.setLastModifiedTime(link, Snapshots.STORED_MTIME); // a write that covers its tracks is not seen
+
+        Snapshots.verify(jobDir, pinned);
+    }
+
+    @Test
+    void theRunnerHashesASnapshotWithAnotherModificationTime() throws IOException {
+        Path jobDir = jobDirectory();
+        PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));
+        Path link = pinned.entries().get(0).link(jobDir);
+        Files.setLastModifiedTime(link, FileTime.fromMillis(1_700_000_000_000L)); // as stored by an earlier version
+
+        Snapshots.verify(jobDir, pinned); // intact: accepted
+
+        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rw-------"));
+        byte[] bytes = Files.readAllBytes(link);
+        bytes[0] ^= 1;
+        Files.write(link, bytes);
+        Files.setLastModifiedTime(link, FileTime.fromMillis(1_700_000_000_000L));
+        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("r--------"));
+        assertThrows(IOException.class, () -> Snapshots.verify(jobDir, pinned));
+    }
+
+    @Test
+    void aSnapshotStoredByAnEarlierVersionIsStoredAgainWithTheTimeTheRunnerTrusts() throws IOException {
+        PinnedClasspath first = pin(jar);
+        Path stored = snapshot(first.entries().get(0));
+        Files.setLastModifiedTime(stored, FileTime.fromMillis(1_700_000_000_000L)); // as earlier versions stored it
+
+        PinnedClasspath second = pin(jar);
+        Path link = second.entries().get(0).link(tmp.resolve("job-2"));
+        assertEquals(first.entries(), second.entries());
+        assertFalse(Files.isSameFile(stored, first.entries().get(0).link(tmp.resolve("job-1"))), "a new copy");
+        assertTrue(Files.isSameFile(stored, link));
+        assertEquals(Snapshots.STORED_MTIME, Files.getLastModifiedTime(link));
+    }
+
+    @Test
     void theRunnerRefusesASnapshotOthersCanWrite() throws IOException {
         Path jobDir = jobDirectory();
         PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));

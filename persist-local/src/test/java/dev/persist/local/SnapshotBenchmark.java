@@ -36,7 +36,7 @@ import java.util.zip.ZipOutputStream;
  *   <li>the first {@code persist()} of a new JVM with the same home (hashes from {@code cache.json});
  *   <li>the same first and repeated calls with this JVM's own class path, as the baseline;
  *   <li>{@code persist()} then {@code fetch()} of {@code () -> 1}, large class path against the
- *       baseline: the difference is mostly the runner hashing the snapshots before it loads the task.
+ *       baseline (the runner hashes only snapshots whose stored size or modification time changed).
  * </ol>
  * Jobs of 1 and 2 wait in the local queue behind a job that holds the only slot, so that no job
  * JVM competes with the measurement. Everything lives in a fresh private directory, deleted at the end.
