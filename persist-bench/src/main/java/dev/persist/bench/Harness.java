@@ -1,4 +1,4 @@
-package dev.persist.local;
+package dev.persist.bench;
 
 import dev.persist.Job;
 import dev.persist.JobOptions;
@@ -21,62 +21,65 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Measures the local backend and prints one table in which every figure stands next to a
- * baseline measured in the same run, alternating with it, so that both see the same machine:
+ * The in-process and whole-JVM figures of {@code bench/run.sh}, each measured next to a baseline in
+ * the same run, alternating with it, so that both see the same machine:
  * <ol>
  *   <li>{@code persist()} of {@code () -> 1}, against {@code ProcessBuilder("setsid", "sh", "-c", "true").start()};
  *   <li>{@code persist()} then {@code fetch()}, against starting a bare JVM with the same class path and waiting for it;
  *   <li>how long after a command job's {@code exit} marker was written {@code await()} returns, against a bare
  *       {@link WatchService} waiting for the same marker written the same way;
- *   <li>{@code status()} of a finished job, against reading its {@code exit} marker; {@code list()} plus
- *       {@code status()} of many finished jobs, against reading each one's {@code job.json} and {@code exit};
- *       and the forks counted in {@code /proc/stat} meanwhile, against an idle interval as long.
+ *   <li>{@code list()} plus {@code status()} of many finished jobs (copies of one real job's directory),
+ *       against reading each one's {@code job.json} and {@code exit}; and the forks counted in
+ *       {@code /proc/stat} meanwhile, against an idle interval as long;
+ *   <li>{@code fetch()} of a large {@code double[]} and of a large object graph in a fresh JVM, against
+ *       reading the result file's bytes raw in a fresh JVM: throughput and peak RSS ({@code VmHWM});
+ *   <li>(JMH: {@link SerializationBenchmark});
+ *   <li>(whole commands: {@code bench/run.sh});
+ *   <li>(whole commands: {@code bench/run.sh});
+ *   <li>with {@code --slurm}: 100 command jobs {@code true} submitted to Slurm, then {@code list()} plus
+ *       {@code status()} of them, against {@code sbatch --wrap true} 100 times; the scheduler calls are
+ *       counted by the wrappers {@code bench/run.sh} puts first on the {@code PATH}, which append each
+ *       call's program name to the file {@code $PERSIST_BENCH_CALLS}.
  * </ol>
- * Medians and percentiles are nearest-rank. It works in a fresh private home with
- * {@code local.slots=2} and deletes it at the end.
- *
- * <p>Not a test: run it by hand on an otherwise idle machine, from the repository root:
- * <pre>
- * mvn -o -q -pl persist-local test-compile
- * mvn -o -q -pl persist-local dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/bench.cp
- * java -cp persist-local/target/test-classes:persist-local/target/classes:$(cat /tmp/bench.cp) \
- *     dev.persist.local.LocalBenchmark [--persist 100] [--fetch 20] [--await 20] [--list 1000]
- * </pre>
+ * It prints one row per figure, tab-separated: figure, measured, baseline, ratio, target, met
+ * ({@code yes}, {@code NO} or {@code -}); notes go to standard error. Medians and percentiles are
+ * nearest-rank. It works in a fresh private home with {@code local.slots=2} and deletes it at the end.
+ * Run it with {@code bench/run.sh} (which passes {@code --quick} on for smaller counts).
  */
-public final class LocalBenchmark {
+public final class Harness {
 
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final int STATUS_CALLS = 1000;
     private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(30);
     /** Both sides of figure 3 write their marker as run.sh does: a temporary file, then a rename. */
     private static final String SLEEP_THEN_MARK =
             "sleep 0.3; printf '0\\n' > \"$1/exit.tmp\" && mv -f \"$1/exit.tmp\" \"$1/exit\"";
+    private static final String CALLS_LOG = "PERSIST_BENCH_CALLS";
 
     private final Options options;
     private final Path home;
     private final Path scratch;
     private final Path childOutput;
     private final Jobs jobs;
-    private final Table table = new Table();
+    private final PrintStream out;
 
-    private LocalBenchmark(Options options, Path home) throws IOException {
+    private Harness(Options options, Path home, PrintStream out) throws IOException {
         this.options = options;
         this.home = home;
+        this.out = out;
         this.scratch = Files.createDirectory(home.resolve("benchmark-scratch"), PRIVATE);
         this.childOutput = scratch.resolve("children.out");
         Files.writeString(home.resolve("config.properties"), "local.slots=2\n");
@@ -84,10 +87,15 @@ public final class LocalBenchmark {
     }
 
     /**
-     * @param args {@code --persist N --fetch N --await N --list M}, each optional
+     * @param args {@code [--quick] [--slurm] [--only FIGURES]}, or (for the child JVMs of figure 5)
+     *     {@code --child-fetch HOME NAME} or {@code --child-raw FILE}
      * @throws Exception if a measurement fails
      */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].startsWith("--child-")) {
+            LargeFetch.child(args);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -98,32 +106,41 @@ public final class LocalBenchmark {
         }
         Path home = Files.createTempDirectory("persist-bench-", PRIVATE);
         try {
-            LocalBenchmark benchmark = new LocalBenchmark(options, home);
+            Harness harness = new Harness(options, home, System.out);
             try {
-                benchmark.run(System.out);
+                harness.run();
             } finally {
-                benchmark.stopUnfinishedJobs();
+                harness.stopUnfinishedJobs();
             }
         } finally {
             deleteRecursively(home);
         }
     }
 
-    private void run(PrintStream out) throws Exception {
-        printMachine(out);
-        persistLatency();
-        persistAndFetch();
-        completionNoticed();
-        statusAndList();
-        table.print(out);
+    private void run() throws Exception {
+        note("home %s (local.slots=2); %s", home, options);
+        if (options.runs(1)) {
+            persistLatency();
+        }
+        if (options.runs(2)) {
+            persistAndFetch();
+        }
+        if (options.runs(3)) {
+            completionNoticed();
+        }
+        if (options.runs(4)) {
+            listAndStatus();
+        }
+        if (options.runs(5)) {
+            new LargeFetch(jobs, home, options.largeDoubles(), options.graphSize(), options.largeRuns(), out).run();
+        }
+        if (options.slurm() && options.runs(9)) {
+            slurm();
+        }
     }
 
-    private void printMachine(PrintStream out) throws IOException {
-        out.printf("Persist local benchmark, %s%n", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
-        out.printf("machine: nproc %d (%s), %s %s %s, java.vm.version %s%n", Runtime.getRuntime().availableProcessors(),
-                cpuModel(), System.getProperty("os.name"), System.getProperty("os.version"),
-                System.getProperty("os.arch"), System.getProperty("java.vm.version"));
-        out.printf("home: %s (local.slots=2); %s%n%n", home, options);
+    private static void note(String format, Object... args) {
+        System.err.printf("harness: " + format + "%n", args);
     }
 
     // ---- figure 1 ------------------------------------------------------------------------
@@ -134,9 +151,12 @@ public final class LocalBenchmark {
         Comparison c = interleave(n,
                 i -> timed(() -> jobs.persist("persist-" + i, "local", trivialTask())),
                 i -> timed(() -> spawned.add(spawnTrue())));
-        table.section("1. persist(() -> 1) call only, n=" + n
-                + "  vs  ProcessBuilder(setsid sh -c true).start(), no wait");
-        table.rows(c, Unit.MILLIS, Stat.FIRST, Stat.MEDIAN, Stat.P90, Stat.P99, Stat.MAX);
+        String vs = " vs setsid sh -c true (ProcessBuilder.start)";
+        double median = c.subject().percentile(50);
+        Row.print(out, "1. persist() latency, median of " + n + vs, ms(median), ms(c.baseline().percentile(50)),
+                ratio(median, c.baseline().percentile(50)), "<= 5 ms", median <= 5);
+        Row.print(out, "1. persist() latency, p99 of " + n + vs, ms(c.subject().percentile(99)),
+                ms(c.baseline().percentile(99)), ratio(c.subject().percentile(99), c.baseline().percentile(99)), "report", null);
         for (Process p : spawned) {
             p.waitFor();
         }
@@ -154,9 +174,10 @@ public final class LocalBenchmark {
         Comparison c = interleave(n,
                 i -> timed(() -> expectOne(jobs.persist("fetch-" + i, "local", trivialTask()).fetch())),
                 i -> timed(this::runBareJvm));
-        table.section("2. persist(() -> 1) then fetch(), sequential, n=" + n
-                + "  vs  bare JVM (same class path, empty main) start to exit");
-        table.rows(c, Unit.MILLIS, Stat.MEDIAN, Stat.MIN);
+        double s = c.subject().percentile(50);
+        double b = c.baseline().percentile(50);
+        Row.print(out, "2. persist() to fetch() of () -> 1, median of " + n + " vs bare java, same class path, empty main",
+                ms(s), ms(b), ratio(s, b), "<= 1.5x", s <= 1.5 * b);
         awaitAndCleanUpAll();
     }
 
@@ -167,12 +188,15 @@ public final class LocalBenchmark {
     }
 
     private void runBareJvm() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jvm = start(List.of(java, "-cp", System.getProperty("java.class.path"), Noop.class.getName()));
+        Process jvm = start(List.of(java(), "-cp", System.getProperty("java.class.path"), Noop.class.getName()));
         int code = jvm.waitFor();
         if (code != 0) {
             throw new IllegalStateException("The bare JVM exited with " + code + "; see " + childOutput);
         }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     // ---- figure 3 ------------------------------------------------------------------------
@@ -180,9 +204,10 @@ public final class LocalBenchmark {
     private void completionNoticed() throws Exception {
         int n = options.await();
         Comparison c = interleave(n, this::awaitCommandJob, this::watchMarker);
-        table.section("3. await() return minus mtime of exit, job sh -c 'sleep 0.3', n=" + n
-                + "  vs  bare WatchService on the same kind of marker");
-        table.rows(c, Unit.MILLIS, Stat.MEDIAN, Stat.P90, Stat.MAX);
+        double s = c.subject().percentile(50);
+        Row.print(out, "3. completion noticed after the exit marker (await()), median of " + n
+                + " vs bare WatchService", ms(s), ms(c.baseline().percentile(50)),
+                ratio(s, c.baseline().percentile(50)), "<= 50 ms", s <= 50);
         awaitAndCleanUpAll();
     }
 
@@ -228,24 +253,33 @@ public final class LocalBenchmark {
 
     // ---- figure 4 ------------------------------------------------------------------------
 
-    private void statusAndList() throws Exception {
+    private void listAndStatus() throws Exception {
         Job<Integer> template = jobs.persist("template", "local", trivialTask());
         expectOne(template.fetch());
-        Path exit = template.directory().resolve("exit");
-        Comparison status = interleave(STATUS_CALLS,
-                i -> timed(template::status),
-                i -> timed(() -> Files.readString(exit)));
-        table.section("4a. status() of one finished job, " + STATUS_CALLS + " calls  vs  Files.readString(exit)");
-        table.rows(status, Unit.MICROS, Stat.MEDIAN);
-
-        for (int i = 0; i < options.list(); i++) {
+        long start = System.nanoTime();
+        int copies = options.list() - 1;
+        for (int i = 0; i < copies; i++) {
             copyJob(template.directory(), String.format(Locale.ROOT, "copy-%06d", i));
         }
-        int listed = options.list() + 1;
-        table.section("4b. list() + status() of each of " + listed + " finished jobs"
-                + "  vs  reading each job.json and exit; forks vs an idle interval as long");
-        listRun(1, listed);
-        listRun(2, listed);
+        note("figure 4: %d finished jobs made by copying the directory of one real finished local job"
+                + " (a new name in each job.json) in %.1f s", options.list(), millisSince(start) / 1000);
+        int listed = options.list();
+        long forksBefore = forks();
+        start = System.nanoTime();
+        List<Job<?>> all = jobs.list();
+        all.forEach(Job::status);
+        double millis = millisSince(start);
+        long forks = forks() - forksBefore;
+        if (all.size() != listed) {
+            throw new IllegalStateException("list() found " + all.size() + " jobs, expected " + listed);
+        }
+        double readMillis = timed(this::readEveryJob);
+        long idleForks = forksWhileIdle(millis);
+        Row.print(out, "4. list() + status() of " + listed + " finished jobs, first call in the JVM"
+                + " vs reading each job.json and exit", ms(millis), ms(readMillis), ratio(millis, readMillis),
+                "<= 1 s", millis <= 1000);
+        Row.print(out, "4. processes and threads created (/proc/stat) during it vs an idle interval as long",
+                Long.toString(forks), Long.toString(idleForks), "-", "no processes", forks <= idleForks);
     }
 
     /**
@@ -272,24 +306,6 @@ public final class LocalBenchmark {
         return "\"name\": \"" + name + "\"";
     }
 
-    private void listRun(int run, int expected) throws Exception {
-        long forksBefore = forks();
-        long start = System.nanoTime();
-        List<Job<?>> listed = jobs.list();
-        double listMillis = millisSince(start);
-        listed.forEach(Job::status);
-        double totalMillis = millisSince(start);
-        long forks = forks() - forksBefore;
-        if (listed.size() != expected) {
-            throw new IllegalStateException("list() found " + listed.size() + " jobs, expected " + expected);
-        }
-        double readMillis = timed(this::readEveryJob);
-        long idleForks = forksWhileIdle(totalMillis);
-        table.row(Unit.MILLIS, "list(), run " + run, listMillis, readMillis);
-        table.row(Unit.MICROS, "list()+status() per job, run " + run, totalMillis / expected, readMillis / expected);
-        table.row(Unit.COUNT, "forks during list()+status(), run " + run, forks, idleForks);
-    }
-
     /** The least I/O a listing needs: each job's description and exit marker. */
     private void readEveryJob() throws IOException {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.resolve("jobs"))) {
@@ -314,6 +330,67 @@ public final class LocalBenchmark {
         long before = forks();
         Thread.sleep(Math.max(1, Math.round(millis)));
         return forks() - before;
+    }
+
+    // ---- figure 9 ------------------------------------------------------------------------
+
+    private void slurm() throws Exception {
+        String log = System.getenv(CALLS_LOG);
+        if (log == null) {
+            throw new IllegalStateException("--slurm needs " + CALLS_LOG + " (set by bench/run.sh)");
+        }
+        Path calls = Path.of(log);
+        int n = options.slurmJobs();
+        long start = System.nanoTime();
+        List<Job<Integer>> submitted = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            submitted.add(jobs.submit("slurm-" + i, JobOptions.backend("slurm"), List.of("true")));
+        }
+        double submitMillis = millisSince(start);
+        Map<String, Long> submitCalls = drainCalls(calls);
+        start = System.nanoTime();
+        List<Job<?>> all = jobs.list();
+        all.forEach(Job::status);
+        double passMillis = millisSince(start);
+        Map<String, Long> passCalls = drainCalls(calls);
+        start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Process sbatch = start(List.of("sbatch", "--wrap", "true", "--output", "/dev/null", "--job-name", "bench-baseline"));
+            if (sbatch.waitFor() != 0) {
+                throw new IllegalStateException("sbatch --wrap true failed; see " + childOutput);
+            }
+        }
+        double baselineMillis = millisSince(start);
+        Map<String, Long> baselineCalls = drainCalls(calls);
+        Row.print(out, "9. Slurm: submit " + n + " command jobs (true) vs sbatch --wrap true x " + n,
+                ms(submitMillis), ms(baselineMillis), ratio(submitMillis, baselineMillis), "report", null);
+        Row.print(out, "9. Slurm: scheduler calls for those submissions", calls(submitCalls), calls(baselineCalls), "-", "report", null);
+        Row.print(out, "9. Slurm: one status pass, list() + status() of " + all.size() + " jobs; scheduler calls: "
+                + calls(passCalls), ms(passMillis), "-", "-", "report", null);
+        for (Job<Integer> job : submitted) {
+            job.await(Duration.ofMinutes(2));
+        }
+    }
+
+    /** @return the scheduler calls logged since the last call, by program; empties the log */
+    private static Map<String, Long> drainCalls(Path log) throws IOException {
+        Map<String, Long> counts = new TreeMap<>();
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                counts.merge(line.strip(), 1L, Long::sum);
+            }
+            Files.writeString(log, "");
+        }
+        return counts;
+    }
+
+    private static String calls(Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "0";
+        }
+        StringBuilder s = new StringBuilder();
+        counts.forEach((program, n) -> s.append(s.length() == 0 ? "" : " ").append(n).append(' ').append(program));
+        return s.toString();
     }
 
     // ---- jobs and processes --------------------------------------------------------------
@@ -347,16 +424,7 @@ public final class LocalBenchmark {
                 .start();
     }
 
-    private static String cpuModel() throws IOException {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst()
-                    .orElse("unknown CPU");
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
@@ -368,28 +436,28 @@ public final class LocalBenchmark {
 
     /** Something to time. */
     @FunctionalInterface
-    private interface Action {
+    interface Action {
         void run() throws Exception;
     }
 
     /** One measurement, in milliseconds, of repetition {@code i}. */
     @FunctionalInterface
-    private interface Measurement {
+    interface Measurement {
         double millis(int i) throws Exception;
     }
 
-    private static double timed(Action action) throws Exception {
+    static double timed(Action action) throws Exception {
         long start = System.nanoTime();
         action.run();
         return millisSince(start);
     }
 
-    private static double millisSince(long startNanos) {
+    static double millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e6;
     }
 
     /** Measures the subject and the baseline alternately, {@code n} times each. */
-    private static Comparison interleave(int n, Measurement subject, Measurement baseline) throws Exception {
+    static Comparison interleave(int n, Measurement subject, Measurement baseline) throws Exception {
         double[] s = new double[n];
         double[] b = new double[n];
         for (int i = 0; i < n; i++) {
@@ -399,8 +467,16 @@ public final class LocalBenchmark {
         return new Comparison(new Sample(s), new Sample(b));
     }
 
+    static String ms(double millis) {
+        return String.format(Locale.ROOT, millis < 10 ? "%.2f ms" : "%.0f ms", millis);
+    }
+
+    static String ratio(double subject, double baseline) {
+        return baseline == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", subject / baseline);
+    }
+
     /** Measurements in milliseconds, in the order taken. */
-    private record Sample(double[] values) {
+    record Sample(double[] values) {
         double percentile(double p) {
             double[] sorted = values.clone();
             Arrays.sort(sorted);
@@ -409,137 +485,101 @@ public final class LocalBenchmark {
         }
     }
 
-    private record Comparison(Sample subject, Sample baseline) {
+    record Comparison(Sample subject, Sample baseline) {
     }
 
-    private enum Stat {
-        FIRST("first call") {
-            @Override
-            double of(Sample s) {
-                return s.values()[0];
-            }
-        },
-        MIN("min", 0),
-        MEDIAN("median", 50),
-        P90("p90", 90),
-        P99("p99", 99),
-        MAX("max", 100);
-
-        private final String label;
-        private final double percentile;
-
-        Stat(String label) {
-            this(label, Double.NaN);
+    /** One row of {@code bench/run.sh}'s table. */
+    static final class Row {
+        private Row() {
         }
 
-        Stat(String label, double percentile) {
-            this.label = label;
-            this.percentile = percentile;
-        }
-
-        double of(Sample s) {
-            return s.percentile(percentile);
-        }
-    }
-
-    private enum Unit {
-        MILLIS(1, "%.2f ms"),
-        MICROS(1000, "%.1f us"),
-        COUNT(1, "%.0f");
-
-        private final double perMilli;
-        private final String format;
-
-        Unit(double perMilli, String format) {
-            this.perMilli = perMilli;
-            this.format = format;
-        }
-
-        String format(double millis) {
-            return String.format(Locale.ROOT, format, millis * perMilli);
-        }
-    }
-
-    /** Rows of statistics under section titles, printed with aligned columns. */
-    private static final class Table {
-        private static final String[] HEADER = {"", "Persist", "Baseline", "Persist/baseline"};
-        /** A row of one cell is a section title. */
-        private final List<String[]> rows = new ArrayList<>();
-
-        void section(String title) {
-            rows.add(new String[] {title});
-        }
-
-        void rows(Comparison c, Unit unit, Stat... stats) {
-            for (Stat stat : stats) {
-                row(unit, stat.label, stat.of(c.subject()), stat.of(c.baseline()));
-            }
-        }
-
-        void row(Unit unit, String label, double subject, double baseline) {
-            String ratio = baseline == 0 ? "-" : String.format(Locale.ROOT, "%.1fx", subject / baseline);
-            rows.add(new String[] {"  " + label, unit.format(subject), unit.format(baseline), ratio});
-        }
-
-        void print(PrintStream out) {
-            int[] widths = new int[HEADER.length];
-            for (String[] row : rows) {
-                if (row.length == HEADER.length) {
-                    for (int i = 0; i < row.length; i++) {
-                        widths[i] = Math.max(widths[i], Math.max(row[i].length(), HEADER[i].length()));
-                    }
-                }
-            }
-            out.println(line(HEADER, widths));
-            for (String[] row : rows) {
-                out.println(row.length == 1 ? row[0] : line(row, widths));
-            }
-        }
-
-        private static String line(String[] cells, int[] widths) {
-            StringBuilder s = new StringBuilder(String.format("%-" + widths[0] + "s", cells[0]));
-            for (int i = 1; i < cells.length; i++) {
-                s.append("  ").append(String.format("%" + widths[i] + "s", cells[i]));
-            }
-            return s.toString();
+        /** @param met whether the target is met; null when there is no target to meet */
+        static void print(PrintStream out, String figure, String measured, String baseline, String ratio,
+                String target, Boolean met) {
+            out.println(String.join("\t", figure, measured, baseline, ratio, target,
+                    met == null ? "-" : met ? "yes" : "NO"));
+            out.flush();
         }
     }
 
     // ---- options -------------------------------------------------------------------------
 
     /**
-     * @param persist how many persist() calls figure 1 times
-     * @param fetch how many persist() + fetch() rounds figure 2 times
-     * @param await how many command jobs figure 3 waits for
-     * @param list how many finished jobs figure 4 lists (besides the template)
+     * @param quick smaller counts, for trying the harness out
+     * @param slurm whether to measure figure 9 (a Slurm cluster answers)
+     * @param only the figures to measure, or empty for all
      */
-    private record Options(int persist, int fetch, int await, int list) {
+    record Options(boolean quick, boolean slurm, Set<Integer> only) {
         static Options parse(String[] args) {
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            counts.put("--persist", 100);
-            counts.put("--fetch", 20);
-            counts.put("--await", 20);
-            counts.put("--list", 1000);
-            for (int i = 0; i < args.length; i += 2) {
-                if (!counts.containsKey(args[i])) {
-                    throw new IllegalArgumentException("Unknown option '" + args[i] + "'; known options: "
-                            + String.join(", ", counts.keySet()) + ", each followed by a positive count");
+            boolean quick = false;
+            boolean slurm = false;
+            Set<Integer> only = new TreeSet<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--slurm" -> slurm = true;
+                    case "--only" -> {
+                        if (i + 1 == args.length) {
+                            throw new IllegalArgumentException("--only needs a comma-separated list of figures, such as 1,4");
+                        }
+                        for (String figure : args[++i].split(",")) {
+                            only.add(figure(figure));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("Unknown option '" + args[i]
+                            + "'; known: --quick, --slurm, --only FIGURES (figure numbers 1-5 and 9, comma-separated)");
                 }
-                counts.put(args[i], positive(args[i], i + 1 < args.length ? args[i + 1] : ""));
             }
-            return new Options(counts.get("--persist"), counts.get("--fetch"), counts.get("--await"), counts.get("--list"));
+            return new Options(quick, slurm, only);
         }
 
-        private static int positive(String option, String value) {
+        private static int figure(String text) {
             try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
+                int n = Integer.parseInt(text.strip());
+                if (n >= 1 && n <= 5 || n == 9) {
                     return n;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new IllegalArgumentException("Invalid count '" + value + "' for " + option + ": give a positive integer");
+            throw new IllegalArgumentException("Invalid figure '" + text + "' for --only: this harness measures figures 1-5 and 9");
+        }
+
+        boolean runs(int figure) {
+            return only.isEmpty() || only.contains(figure);
+        }
+
+        int persist() {
+            return quick ? 20 : 200;
+        }
+
+        int fetch() {
+            return quick ? 5 : 20;
+        }
+
+        int await() {
+            return quick ? 5 : 20;
+        }
+
+        int list() {
+            return quick ? 1000 : 10_000;
+        }
+
+        /** 2^27 doubles, 1 GiB; quick: 128 MiB. */
+        int largeDoubles() {
+            return quick ? 16_777_216 : 134_217_728;
+        }
+
+        int graphSize() {
+            return quick ? 200_000 : 2_000_000;
+        }
+
+        int largeRuns() {
+            return quick ? 1 : 3;
+        }
+
+        int slurmJobs() {
+            return quick ? 10 : 100;
         }
     }
 
