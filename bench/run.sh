@@ -73,8 +73,8 @@ $java org.openjdk.jmh.Main SerializationBenchmark $jmh_opts -rf csv -rff "$work/
     { cat "$work/jmh.log" >&2; exit 1; }
 $java dev.persist.bench.SerializationBenchmark >"$work/sizes"
 for shape in none primitives list1000; do
-    kryo=$(grep "SerializationBenchmark.kryo\"" "$work/jmh.csv" | grep ",\"$shape\"" | cut -d, -f5)
-    jser=$(grep "SerializationBenchmark.javaSerialization\"" "$work/jmh.csv" | grep ",\"$shape\"" | cut -d, -f5)
+    kryo=$(grep "SerializationBenchmark.kryo\"" "$work/jmh.csv" | grep ",$shape$" | cut -d, -f5)
+    jser=$(grep "SerializationBenchmark.javaSerialization\"" "$work/jmh.csv" | grep ",$shape$" | cut -d, -f5)
     set -- $(grep "^$shape " "$work/sizes")
     row "6. task write + read, closure '$shape' (Kryo $2 B vs Java serialization $3 B), JMH avg" \
         "$(printf '%.2f us' "$kryo")" "$(printf '%.2f us' "$jser")" "$(ratio "$kryo" "$jser")" report -
