@@ -84,8 +84,11 @@ final class LargeFetch {
     private void measure(Job<?> job, String what, long resultBytes, boolean judgeMemory) throws Exception {
         Path file = job.directory().resolve(JobDir.RESULT);
         long fileBytes = Files.size(file);
-        // Room for the value and a copy of its bytes, so that a fetch that is not streaming still finishes.
-        String heap = "-Xmx" + (Math.max(1024 * MIB, 2 * fileBytes + Math.max(resultBytes, 8 * fileBytes)) / MIB + 256) + "m";
+        // Room for the value (a graph takes more room on the heap than in the file) and a copy of
+        // the file's bytes, so that a fetch that is not streaming still finishes; no more, so that
+        // garbage does not inflate the peak RSS.
+        long room = resultBytes > 0 ? 2 * resultBytes : Math.max(1024 * MIB, 16 * fileBytes);
+        String heap = "-Xmx" + (room / MIB + 256) + "m";
         double[] fetchMillis = new double[runs];
         double[] rawMillis = new double[runs];
         long fetchPeak = 0;
