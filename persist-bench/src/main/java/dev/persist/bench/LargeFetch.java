@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -101,8 +100,8 @@ final class LargeFetch {
             fetchPeak = Math.max(fetchPeak, fetched[1]);
             rawPeak = Math.max(rawPeak, raw[1]);
         }
-        double fetchMedian = median(fetchMillis);
-        double rawMedian = median(rawMillis);
+        double fetchMedian = new Harness.Sample(fetchMillis).percentile(50);
+        double rawMedian = new Harness.Sample(rawMillis).percentile(50);
         double share = rawMedian / fetchMedian;
         String vs = " vs raw InputStream read of the " + fileBytes / MIB + " MiB result file, median of " + runs;
         Harness.Row.print(out, "5. fetch() throughput, " + what + vs, throughput(fileBytes, fetchMedian),
@@ -121,12 +120,6 @@ final class LargeFetch {
 
     private static String throughput(long bytes, double millis) {
         return String.format(Locale.ROOT, "%.0f MB/s", bytes / 1e6 / (millis / 1000));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(sorted.length - 1) / 2];
     }
 
     /** @return microseconds the child's read took, and its peak RSS in bytes */
