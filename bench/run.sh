@@ -45,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 rows=$work/rows
-java="java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $cp"
+bench_java() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_before=$(load)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -64,20 +64,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 at_most() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { print (a <= f * b) ? "yes" : "NO" }'; }
 
 say "figures 1-5 (dev.persist.bench.Harness $quick)"
-$java dev.persist.bench.Harness $quick >>"$rows"
+bench_java dev.persist.bench.Harness $quick >>"$rows"
 
 say "figure 6 (JMH SerializationBenchmark)"
 if [ -n "$quick" ]; then jmh_opts="-f 1 -wi 1 -w 1 -i 2 -r 1"; else jmh_opts=""; fi
 # shellcheck disable=SC2086
-$java org.openjdk.jmh.Main SerializationBenchmark $jmh_opts -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 ||
+bench_java org.openjdk.jmh.Main SerializationBenchmark $jmh_opts -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 ||
     { cat "$work/jmh.log" >&2; exit 1; }
-$java dev.persist.bench.SerializationBenchmark >"$work/sizes"
+bench_java dev.persist.bench.SerializationBenchmark >"$work/sizes"
+# JMH writes the CSV with CRLF line ends: fields 1, 5, 6 and 8 are the benchmark, its score, the
+# score's error (99.9%) and the shape.
+score() { tr -d '\r' <"$work/jmh.csv" | awk -F, -v b="\"dev.persist.bench.SerializationBenchmark.$1\"" -v s="$shape" '$1 == b && $8 == s { print $5 }'; }
+error() { tr -d '\r' <"$work/jmh.csv" | awk -F, -v b="\"dev.persist.bench.SerializationBenchmark.$1\"" -v s="$shape" '$1 == b && $8 == s { printf "%.0f", $6 }'; }
 for shape in none primitives list1000; do
-    kryo=$(grep "SerializationBenchmark.kryo\"" "$work/jmh.csv" | grep ",$shape$" | cut -d, -f5)
-    jser=$(grep "SerializationBenchmark.javaSerialization\"" "$work/jmh.csv" | grep ",$shape$" | cut -d, -f5)
+    kryo=$(score kryo)
+    jser=$(score javaSerialization)
     set -- $(grep "^$shape " "$work/sizes")
-    row "6. task write + read, closure '$shape' (Kryo $2 B vs Java serialization $3 B), JMH avg" \
-        "$(printf '%.2f us' "$kryo")" "$(printf '%.2f us' "$jser")" "$(ratio "$kryo" "$jser")" report -
+    row "6. task write + read, closure '$shape' (Kryo $2 B vs Java serialization $3 B), JMH average, us" \
+        "$(printf '%.0f' "$kryo") ± $(error kryo)" "$(printf '%.0f' "$jser") ± $(error javaSerialization)" \
+        "$(ratio "$kryo" "$jser")" report -
 done
 
 runs=10
@@ -137,7 +142,7 @@ else
             chmod +x "$work/shim/$program"
         done
         PATH=$work/shim:$PATH SLURM_CONF=$slurm_conf PERSIST_BENCH_CALLS=$work/calls \
-            $java dev.persist.bench.Harness $quick --slurm --only 9 >>"$rows" ||
+            bench_java dev.persist.bench.Harness $quick --slurm --only 9 >>"$rows" ||
             row "9. Slurm: submit and one status pass" - - - report "FAILED: see the messages above"
     else
         row "9. Slurm: submit and one status pass" - - - report "skipped: no Slurm cluster answers (SLURM_CONF=$slurm_conf)"
