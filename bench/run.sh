@@ -149,7 +149,7 @@ else
     fi
 fi
 
-printf '\nPersist benchmarks (bench/run.sh %s), %s\n' "$quick" "$started"
+printf '\nPersist benchmarks (bench/run.sh%s), %s\n' "${quick:+ $quick}" "$started"
 printf 'machine: nproc %s, %s, %s GiB RAM, %s, Linux %s\n' "$(nproc)" \
     "$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')" \
     "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
