@@ -8,14 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "wait", description = {"Wait until the jobs end, then print NAME STATUS for each.",
     "Exit code 0 if all are DONE, 1 if one failed or was cancelled, 4 if the timeout passed first. "
-            + "On a terminal, shows the statuses and the time waited while waiting."})
+            + "On a terminal, shows the job being waited for, its status, how many have ended and the time waited."})
 final class WaitCommand extends JobCommand {
 
     /** How often the progress line is redrawn; waiting itself is woken by file-system events. */
@@ -38,7 +37,8 @@ final class WaitCommand extends JobCommand {
         long start = System.nanoTime();
         long limit = timeout == null ? Long.MAX_VALUE : saturatedNanos(timeout);
         PrintWriter progress = persist.terminal().interactive() ? err() : null;
-        for (Job<?> job : jobs) {
+        for (int ended = 0; ended < jobs.size(); ended++) {
+            Job<?> job = jobs.get(ended);
             while (true) {
                 long remaining = Math.max(0, limit - (System.nanoTime() - start));
                 if (progress == null) {
@@ -49,8 +49,10 @@ final class WaitCommand extends JobCommand {
                 if (status.isTerminal() || status == JobStatus.EMPTY || remaining <= REDRAW.toNanos()) {
                     break;
                 }
+                // Only the job being waited for, with the state its wait saw: asking every job's backend
+                // at each redraw would cost a scheduler query per job per second.
                 progress.print("\r\033[Kwaiting " + Format.duration(Duration.ofNanos(System.nanoTime() - start)) + ": "
-                        + jobs.stream().map(j -> j.name() + " " + j.status()).collect(Collectors.joining(", ")));
+                        + job.name() + " " + status + (jobs.size() > 1 ? " (" + ended + " of " + jobs.size() + " ended)" : ""));
                 progress.flush();
             }
         }
