@@ -105,7 +105,8 @@ public interface Jobs {
      * Deletes what no job needs any more: the class path snapshots that no job directory uses
      * (each Java job pins the jars and class directories it runs with under
      * {@code <home>/snapshots/}, shared between jobs), files left behind by JVMs that died while
-     * submitting, and job directories left half-deleted. {@link Job#cleanup()} already deletes the
+     * submitting, job directories left half-deleted, and the runner's class data archives
+     * ({@code <home>/cds/}) made for class paths whose snapshots are gone. {@link Job#cleanup()} already deletes the
      * snapshots only its job used; this catches the rest, for instance after job directories were
      * deleted by hand. Safe to run at any time, also while jobs are being submitted and running:
      * a job keeps its own links to its snapshots.

@@ -57,6 +57,7 @@ final class JobStore implements Jobs {
     private final KryoCodec codec;
     private final Clock clock;
     private final Snapshots snapshots;
+    private final RunnerArchives archives;
 
     JobStore(Path home, Backends backends, KryoCodec codec, Clock clock) {
         this.home = Objects.requireNonNull(home, "home is null");
@@ -65,6 +66,7 @@ final class JobStore implements Jobs {
         this.codec = Objects.requireNonNull(codec, "codec is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.snapshots = new Snapshots(home);
+        this.archives = new RunnerArchives(home);
     }
 
     @Override
@@ -106,11 +108,14 @@ final class JobStore implements Jobs {
         return create(name, options, manager, JobKind.JAVA, staging -> {
             PinnedClasspath classpath = snapshots.pin(sources, staging.resolve(JobDir.CLASSPATH));
             payload.writeTo(staging);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            RunnerArchives.RunnerJvm jvm = archives.runner(name, dir, java, options.jvmOptions(), classpath);
             List<String> runner = new ArrayList<>();
-            runner.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            runner.add(java);
+            runner.addAll(jvm.options());
             runner.addAll(options.jvmOptions());
             runner.add("-cp");
-            runner.add(classpath.path(dir));
+            runner.add(jvm.classpath());
             runner.add(Runner.class.getName());
             runner.add(dir.toString());
             return new Prepared(runner, classpath);
@@ -445,7 +450,9 @@ final class JobStore implements Jobs {
                     }
                 }
             }
-            return snapshots.collectGarbage(now);
+            GcReport report = snapshots.collectGarbage(now);
+            archives.collectGarbage(now.minus(ABANDONED)); // after the snapshots, whose removal makes archives useless
+            return report;
         } catch (IOException e) {
             throw new PersistException("Cannot collect the garbage under " + home + ": " + e.getMessage(), e);
         }

@@ -34,6 +34,19 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
         return entries.stream().map(e -> e.link(jobDirectory).toString()).collect(Collectors.joining(File.pathSeparator));
     }
 
+    /**
+     * The class path of the job that makes the class data archive for this class path
+     * ({@link RunnerArchives}): the shared snapshot files, whose paths are the same for every job
+     * with the same class path and which the JVM accepts for the same files behind other jobs'
+     * links.
+     *
+     * @param home the Persist home
+     * @return the shared snapshot files, in order
+     */
+    public String sharedPath(Path home) {
+        return entries.stream().map(e -> e.snapshot(home).toString()).collect(Collectors.joining(File.pathSeparator));
+    }
+
     /** @return the skipped entries with their reasons, e.g. {@code /a/b.jar (does not exist), /c (...)} */
     public String describeSkipped() {
         return skipped.stream().map(Skipped::toString).collect(Collectors.joining(", "));
@@ -59,6 +72,14 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
         /** @return the snapshot's file name, {@code <sha256>.jar} */
         public String fileName() {
             return sha256 + ".jar";
+        }
+
+        /**
+         * @param home the Persist home
+         * @return the shared snapshot, {@code <home>/snapshots/<sha256>.jar}
+         */
+        public Path snapshot(Path home) {
+            return home.resolve(Snapshots.DIRECTORY).resolve(fileName());
         }
 
         /**

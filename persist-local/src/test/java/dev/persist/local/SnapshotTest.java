@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.Job;
 import dev.persist.JobFailedException;
+import dev.persist.JobOptions;
 import dev.persist.JobStatus;
 import dev.persist.core.JobDir;
 import dev.persist.core.JobRecord;
@@ -23,6 +24,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -108,7 +110,11 @@ class SnapshotTest extends LocalJobTestBase {
     }
 
     private static PinnedClasspath classpath(Job<?> job) throws IOException {
-        return JobRecord.fromJson(Files.readString(job.directory().resolve(JobDir.JOB_JSON))).classpath();
+        return record(job).classpath();
+    }
+
+    private static JobRecord record(Job<?> job) throws IOException {
+        return JobRecord.fromJson(Files.readString(job.directory().resolve(JobDir.JOB_JSON)));
     }
 
     @Test
@@ -177,6 +183,46 @@ class SnapshotTest extends LocalJobTestBase {
             jobs.open("shared-" + i).cleanup();
         }
         assertEquals(Map.of(), files(snapshots), "no job left, no snapshot left");
+    }
+
+    @Test
+    void jobsWithOneClassPathShareAClassDataArchiveTheFirstMakes() throws IOException {
+        // %p: each job's JVM logs into its own file; the options are the same, so is the archive's key.
+        JobOptions logged = local().jvmOptions("-Xlog:class+load=info:file=" + scratch.resolve("classes-%p.log"));
+        Job<Integer> first = jobs.persist("archive-0", logged, () -> 0);
+        assertEquals(0, first.fetch());
+        Job<Integer> second = jobs.persist("archive-1", logged, () -> 1);
+        assertEquals(1, second.fetch());
+
+        String dump = option(first, "-XX:ArchiveClassesAtExit=");
+        String archive = option(second, "-XX:SharedArchiveFile=");
+        assertEquals(home.resolve("cds").toString(), Path.of(archive).getParent().toString());
+        assertEquals(dump.replace(".archive-0.dump", ".jsa"), archive, "the first job's dump became the archive");
+        assertTrue(Files.size(Path.of(archive)) > 0);
+        assertEquals(classpath(first).sharedPath(home), option(first, "-cp"));
+        assertEquals(classpath(second).path(second.directory()), option(second, "-cp"), "the second runs from its links");
+        List<String> logs = new ArrayList<>();
+        try (Stream<Path> list = Files.list(scratch)) {
+            for (Path log : list.filter(p -> p.getFileName().toString().startsWith("classes-")).toList()) {
+                logs.add(Files.readString(log));
+            }
+        }
+        assertEquals(2, logs.size());
+        assertEquals(1, logs.stream().filter(l -> l.contains("dev.persist.core.Runner source: shared objects file (top)")).count(),
+                "the second job's JVM mapped the runner from the archive");
+        assertEquals(1, logs.stream().filter(l -> l.contains("dev.persist.core.Runner source: file:" + home.resolve("snapshots"))).count(),
+                "the first job's JVM read it from the shared snapshot");
+        assertEquals("", second.stdout() + second.stderr(), "the JVM's archive messages stay out of the job's output");
+    }
+
+    /** The value of the runner JVM's option starting with {@code prefix}. */
+    private static String option(Job<?> job, String prefix) throws IOException {
+        List<String> command = record(job).command();
+        if (prefix.equals("-cp")) {
+            return command.get(command.indexOf("-cp") + 1);
+        }
+        return command.stream().filter(o -> o.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " not in " + command)).substring(prefix.length());
     }
 
     private static Map<String, Long> files(Path dir) throws IOException {
