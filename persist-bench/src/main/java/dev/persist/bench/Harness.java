@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  * the same run, alternating with it, so that both see the same machine:
  * <ol>
  *   <li>{@code persist()} of {@code () -> 1}, against {@code ProcessBuilder("setsid", "sh", "-c", "true").start()};
+ *       and {@code persist()} into {@link NoLaunchBackend}, which starts nothing: what {@code persist()}
+ *       costs apart from starting the job's process;
  *   <li>{@code persist()} then {@code fetch()}, against starting a bare JVM with the same class path and waiting for it;
  *   <li>how long after a command job's {@code exit} marker was written {@code await()} returns, against a bare
  *       {@link WatchService} waiting for the same marker written the same way;
@@ -162,6 +164,14 @@ public final class Harness {
                 ratio(median, c.baseline().percentile(50)), "<= 5 ms", median <= 5);
         Row.print(out, "1. persist() latency, p99 of " + n + vs, ms(c.subject().percentile(99)),
                 ms(c.baseline().percentile(99)), ratio(c.subject().percentile(99), c.baseline().percentile(99)), "report", null);
+        // What persist() costs apart from starting the process: the same task into a backend that starts nothing.
+        Comparison own = interleave(n,
+                i -> timed(() -> jobs.persist("no-launch-" + i, NoLaunchBackend.ID, trivialTask())),
+                i -> timed(() -> spawned.add(spawnTrue())));
+        double ownMedian = own.subject().percentile(50);
+        Row.print(out, "1. persist() without starting the job (a backend that starts nothing), median of " + n + vs,
+                ms(ownMedian), ms(own.baseline().percentile(50)), ratio(ownMedian, own.baseline().percentile(50)),
+                "report", null);
         for (Process p : spawned) {
             p.waitFor();
         }

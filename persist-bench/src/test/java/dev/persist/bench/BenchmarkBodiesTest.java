@@ -1,15 +1,24 @@
 package dev.persist.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.persist.Job;
+import dev.persist.JobStatus;
+import dev.persist.Jobs;
+import dev.persist.Persist;
 import dev.persist.PersistentTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs each benchmark body once (not a measurement): the benchmarks stay runnable and honest. */
 class BenchmarkBodiesTest {
@@ -24,6 +33,18 @@ class BenchmarkBodiesTest {
 
         assertEquals(expected, ((PersistentTask<?>) benchmark.kryo()).call());
         assertEquals(expected, ((PersistentTask<?>) benchmark.javaSerialization()).call());
+    }
+
+    @Test
+    void theNoLaunchBackendWritesTheJobAndStartsNothing(@TempDir Path home) {
+        Jobs jobs = Persist.jobs(home);
+        Job<Integer> job = jobs.persist("written", NoLaunchBackend.ID, () -> 1);
+
+        assertTrue(Files.isRegularFile(job.directory().resolve("task.bin")), "the task was written");
+        assertEquals(JobStatus.FAILED, job.await(Duration.ofSeconds(10)));
+        assertFalse(Files.exists(job.directory().resolve("started")), "nothing ran");
+        job.cleanup();
+        assertEquals(List.of(), jobs.list());
     }
 
     @Test
