@@ -191,7 +191,7 @@ public final class KryoCodec {
             @Override
             @SuppressWarnings("rawtypes")
             public Serializer getDefaultSerializer(Class type) {
-                return policy.review(this, type, super.getDefaultSerializer(type));
+                return policy.review(type, super.getDefaultSerializer(type));
             }
         };
         kryo.setClassLoader(defaultLoader);
