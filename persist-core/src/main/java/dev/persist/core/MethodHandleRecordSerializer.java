@@ -4,6 +4,7 @@ import static java.lang.invoke.MethodType.methodType;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.BooleanSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ByteSerializer;
@@ -98,8 +99,11 @@ final class MethodHandleRecordSerializer extends RecordSerializer<Object> {
         if (type.isPrimitive()) {
             read = primitiveReader(kryo, type);
         } else if (kryo.isFinal(type)) {
+            // The serializer Kryo would look up for every value. The type is visible wherever the record
+            // class is, so Kryo forgets its registration no earlier than this serializer's.
             read = MethodHandles.insertArguments(LOOKUP.findVirtual(Kryo.class, "readObjectOrNull",
-                    methodType(Object.class, Input.class, Class.class)), 2, type);
+                    methodType(Object.class, Input.class, Class.class, Serializer.class)), 2, type,
+                    kryo.getSerializer(type));
         } else {
             read = LOOKUP.findVirtual(Kryo.class, "readClassAndObject", methodType(Object.class, Input.class));
         }
