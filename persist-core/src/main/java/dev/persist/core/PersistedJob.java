@@ -256,7 +256,7 @@ final class PersistedJob<T> implements Job<T> {
             SecureFiles.checkPrivate(dir.path(), "job '" + name + "'");
             ClassLoader loader = resultLoader();
             Object result;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            try (InputStream in = Files.newInputStream(file)) { // the codec buffers what it reads
                 result = store.codec().read(in, loader);
             }
             if (loader instanceof ShippedClassLoader shipped && shipped.firstDefined() != null

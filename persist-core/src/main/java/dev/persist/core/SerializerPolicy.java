@@ -11,6 +11,7 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import com.esotericsoftware.kryo.serializers.RecordSerializer;
 import java.io.NotSerializableException;
 import java.io.Serializable;
 import java.lang.reflect.Modifier;
@@ -46,8 +47,14 @@ final class SerializerPolicy extends SerializerFactory.BaseSerializerFactory<Ser
         return new FieldSerializer<>(kryo, type, config);
     }
 
-    /** Replaces a Kryo default serializer that would fail to rebuild instances of {@code type}. */
+    /**
+     * Replaces a Kryo default serializer that would fail to rebuild instances of {@code type}, and
+     * Kryo's record serializer with {@link MethodHandleRecordSerializer}, which reads records faster.
+     */
     Serializer<?> review(Class<?> type, Serializer<?> chosen) {
+        if (chosen.getClass() == RecordSerializer.class) {
+            return new MethodHandleRecordSerializer(type);
+        }
         boolean generic = chosen.getClass() == CollectionSerializer.class || chosen.getClass() == MapSerializer.class;
         if (generic && isClosed(type) && !hasPublicNoArgConstructor(type)) {
             return fallback(type, type);
