@@ -60,8 +60,6 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 public final class KryoCodec {
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int MAX_PATH_STEPS = 10;
-    private static final Pattern ARRAY_NAME = Pattern.compile("^\\[+L(.+);$");
-    private static final Pattern FIELD_TRACE = Pattern.compile("(\\S+) \\((\\S+)\\)");
 
     private final ClassLoader defaultLoader = KryoCodec.class.getClassLoader();
     private final Pool<Kryo> pool = new Pool<>(true, false) {
@@ -245,7 +243,7 @@ public final class KryoCodec {
             String previous = null;
             int repeats = 0;
             for (String line : message.substring(start + "Serialization trace:\n".length()).split("\n")) {
-                Matcher field = FIELD_TRACE.matcher(line);
+                Matcher field = ErrorPatterns.FIELD_TRACE.matcher(line);
                 String step = field.matches() ? describeField(field.group(1), field.group(2)) : line;
                 if (step.equals(previous)) {
                     steps.set(steps.size() - 1, step + " (" + ++repeats + " times)");
@@ -280,7 +278,7 @@ public final class KryoCodec {
                 return new UnreadableDataException(t.getMessage(), e);
             }
             if (t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError) {
-                String name = ARRAY_NAME.matcher(t.getMessage().replace('/', '.')).replaceFirst("$1");
+                String name = ErrorPatterns.ARRAY_NAME.matcher(t.getMessage().replace('/', '.')).replaceFirst("$1");
                 return new UnreadableDataException("Cannot read the value: class " + name + " is not available in"
                         + " this JVM. Read it with the class path it was written with.", e);
             }
@@ -318,6 +316,12 @@ public final class KryoCodec {
     }
 
     /** Remembers the stream's own failure, which Kryo wraps like its own errors. */
+    /** Only for error messages: compiled when one is made, not in every job's JVM (see Runner). */
+    private static final class ErrorPatterns {
+        static final Pattern ARRAY_NAME = Pattern.compile("^\\[+L(.+);$");
+        static final Pattern FIELD_TRACE = Pattern.compile("(\\S+) \\((\\S+)\\)");
+    }
+
     private static final class FailureRecordingOutputStream extends FilterOutputStream {
         IOException failure;
 

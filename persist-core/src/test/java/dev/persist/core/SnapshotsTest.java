@@ -267,6 +267,15 @@ class SnapshotsTest {
     }
 
     @Test
+    void snapshotNamesAreLowerCaseSha256HexOnly() {
+        assertTrue(Snapshots.isHash("0123456789abcdef".repeat(4)));
+        for (String bad : new String[] {null, "", "a".repeat(63), "a".repeat(65), "A".repeat(64), "g".repeat(64),
+            "a".repeat(63) + "/", "a".repeat(63) + ":", "a".repeat(63) + "`"}) {
+            assertFalse(Snapshots.isHash(bad), bad);
+        }
+    }
+
+    @Test
     void theRunnerPutsBackASharedSnapshotACollectionRemovedUnderTheJob() throws IOException {
         Path jobDir = jobDirectory();
         PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));
