@@ -193,6 +193,15 @@ class DistributionIT {
         assertEquals(0, help.code(), help.err());
         assertEquals("", help.err(), "a class data archive made elsewhere is harmless and quiet");
         assertTrue(help.out().contains(unpacked.resolve("lib").toString()), help.out());
+
+        // The archive fits only the directory it was made in: elsewhere Java's own archive serves.
+        Path log = scratch.resolve("classes.log");
+        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), unpacked.resolve("bin/persist"),
+                "status", "ghost");
+        assertEquals(3, status.code(), status.err());
+        String loaded = Files.readString(log);
+        assertTrue(loaded.contains("] java.lang.Object source: shared objects file\n"), "Java's own archive is used");
+        assertTrue(loaded.contains("] dev.persist.cli.Main source: file:"), "the distribution's archive is not");
     }
 
     @Test
