@@ -193,13 +193,26 @@ class DistributionIT {
         assertEquals(0, help.code(), help.err());
         assertEquals("", help.err(), "a class data archive made elsewhere is harmless and quiet");
         assertTrue(help.out().contains(unpacked.resolve("lib").toString()), help.out());
+        assertFalse(Files.exists(unpacked.resolve("lib/persist.jsa")), "the class data archive fits only where it was made");
+    }
 
-        // The archive fits only the directory it was made in: elsewhere Java's own archive serves.
+    @Test
+    void aCopiedDistributionLeavesTheArchiveAsideQuietly() throws IOException, InterruptedException {
+        Path copy = scratch.resolve("copy");
+        Process cp = new ProcessBuilder("cp", "-R", DISTRIBUTION.toString(), copy.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        assertTrue(Files.exists(copy.resolve("lib/persist.jsa")));
         Path log = scratch.resolve("classes.log");
-        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), unpacked.resolve("bin/persist"),
+
+        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), copy.resolve("bin/persist"),
                 "status", "ghost");
+
         assertEquals(3, status.code(), status.err());
+        assertEquals("", status.out());
+        assertEquals(1, status.err().lines().filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).count(),
+                status.err());
         String loaded = Files.readString(log);
+        // An archive whose class path does not fit would leave Java without its own archive too.
         assertTrue(loaded.contains("] java.lang.Object source: shared objects file\n"), "Java's own archive is used");
         assertTrue(loaded.contains("] dev.persist.cli.Main source: file:"), "the distribution's archive is not");
     }
