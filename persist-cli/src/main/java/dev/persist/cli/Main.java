@@ -1,9 +1,7 @@
 package dev.persist.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -18,23 +16,32 @@ public final class Main {
     }
 
     /** The subcommands, in the order the help lists them. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    private static final List<String> SUBCOMMANDS = List.of("submit", "status", "info", "list", "wait", "fetch",
+            "stdout", "stderr", "cancel", "cleanup", "backends", "gc", "jshell", "generate-completion");
 
-    static {
-        SUBCOMMANDS.put("submit", SubmitCommand::new);
-        SUBCOMMANDS.put("status", StatusCommand::new);
-        SUBCOMMANDS.put("info", InfoCommand::new);
-        SUBCOMMANDS.put("list", ListCommand::new);
-        SUBCOMMANDS.put("wait", WaitCommand::new);
-        SUBCOMMANDS.put("fetch", FetchCommand::new);
-        SUBCOMMANDS.put("stdout", OutputCommand.Stdout::new);
-        SUBCOMMANDS.put("stderr", OutputCommand.Stderr::new);
-        SUBCOMMANDS.put("cancel", CancelCommand::new);
-        SUBCOMMANDS.put("cleanup", CleanupCommand::new);
-        SUBCOMMANDS.put("backends", BackendsCommand::new);
-        SUBCOMMANDS.put("gc", GcCommand::new);
-        SUBCOMMANDS.put("jshell", JShellCommand::new);
-        SUBCOMMANDS.put("generate-completion", AutoComplete.GenerateCompletion::new);
+    /**
+     * @param name one of {@link #SUBCOMMANDS}
+     * @return a new instance of that subcommand (a switch rather than a map of constructor
+     *     references, whose lambdas would cost every start linking them)
+     */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "submit" -> new SubmitCommand();
+            case "status" -> new StatusCommand();
+            case "info" -> new InfoCommand();
+            case "list" -> new ListCommand();
+            case "wait" -> new WaitCommand();
+            case "fetch" -> new FetchCommand();
+            case "stdout" -> new OutputCommand.Stdout();
+            case "stderr" -> new OutputCommand.Stderr();
+            case "cancel" -> new CancelCommand();
+            case "cleanup" -> new CleanupCommand();
+            case "backends" -> new BackendsCommand();
+            case "gc" -> new GcCommand();
+            case "jshell" -> new JShellCommand();
+            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 
     /**
@@ -58,12 +65,12 @@ public final class Main {
      */
     public static CommandLine createCommandLine(Terminal terminal, String... args) {
         CommandLine commandLine = new CommandLine(new PersistCommand(terminal));
-        String invoked = subcommand(args);
-        SUBCOMMANDS.forEach((name, command) -> {
+        String invoked = invoked(args);
+        for (String name : SUBCOMMANDS) {
             if (invoked == null || invoked.equals(name)) {
-                commandLine.addSubcommand(name, command.get());
+                commandLine.addSubcommand(name, subcommand(name));
             }
-        });
+        }
         // Arguments reach a job's command exactly as given: "@file" is not expanded.
         commandLine.setExpandAtFiles(false);
         if (commandLine.getSubcommands().containsKey("submit")) {
@@ -78,13 +85,13 @@ public final class Main {
     }
 
     /** The subcommand the arguments name after the global options, or null if none or an unknown one. */
-    private static String subcommand(String[] args) {
+    private static String invoked(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--home")) {
                 i++;
             } else if (!arg.startsWith("--home=") && !arg.equals("--json") && !arg.equals("--debug")) {
-                return SUBCOMMANDS.containsKey(arg) ? arg : null;
+                return SUBCOMMANDS.contains(arg) ? arg : null;
             }
         }
         return null;

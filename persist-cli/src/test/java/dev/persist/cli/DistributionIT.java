@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,9 +110,25 @@ class DistributionIT {
 
         assertEquals(3, run.code(), run.err());
         String loaded = Files.readString(log);
-        // (picocli's classes are Java 5 bytecode, which class data sharing does not archive.)
-        for (String type : List.of("dev.persist.cli.Main", "dev.persist.core.JobStore", "dev.persist.Persist")) {
-            assertTrue(loaded.contains(type + " source: shared objects file (top)"), type + " comes from lib/persist.jsa");
+        for (String type : List.of("dev.persist.cli.Main", "dev.persist.core.JobStore", "dev.persist.Persist",
+                "picocli.CommandLine", "picocli.CommandLine$Model$CommandSpec")) {
+            assertTrue(loaded.contains("] " + type + " source: shared objects file\n"), type + " comes from lib/persist.jsa");
+        }
+    }
+
+    @Test
+    void picocliIsCompiledForJava17() throws IOException {
+        // picocli's own jar holds Java 5 class files, which the archive would hold unverified (the
+        // old verifier then checks them at every start): the distribution's are compiled again.
+        try (JarFile jar = new JarFile(System.getProperty("persist.picocli"))) {
+            for (String type : List.of("picocli/CommandLine.class", "picocli/CommandLine$Model$CommandSpec.class")) {
+                try (DataInputStream in = new DataInputStream(jar.getInputStream(jar.getJarEntry(type)))) {
+                    assertEquals(0xCAFEBABE, in.readInt(), type);
+                    in.readUnsignedShort();
+                    assertEquals(61, in.readUnsignedShort(), type + ": class file version");
+                }
+            }
+            assertTrue(jar.getJarEntry("META-INF/LICENSE") != null, "picocli's licence goes with it");
         }
     }
 
@@ -173,8 +191,30 @@ class DistributionIT {
 
         Run help = persist(Map.of(), unpacked.resolve("bin/persist"), "backends");
         assertEquals(0, help.code(), help.err());
-        assertEquals("", help.err(), "a class data archive made elsewhere is harmless and quiet");
+        assertEquals("", help.err(), "quiet");
         assertTrue(help.out().contains(unpacked.resolve("lib").toString()), help.out());
+        assertFalse(Files.exists(unpacked.resolve("lib/persist.jsa")), "the class data archive fits only where it was made");
+    }
+
+    @Test
+    void aCopiedDistributionLeavesTheArchiveAsideQuietly() throws IOException, InterruptedException {
+        Path copy = scratch.resolve("copy");
+        Process cp = new ProcessBuilder("cp", "-R", DISTRIBUTION.toString(), copy.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        assertTrue(Files.exists(copy.resolve("lib/persist.jsa")));
+        Path log = scratch.resolve("classes.log");
+
+        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), copy.resolve("bin/persist"),
+                "status", "ghost");
+
+        assertEquals(3, status.code(), status.err());
+        assertEquals("", status.out());
+        assertEquals(1, status.err().lines().filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).count(),
+                status.err());
+        String loaded = Files.readString(log);
+        // An archive whose class path does not fit would leave Java without its own archive too.
+        assertTrue(loaded.contains("] java.lang.Object source: shared objects file\n"), "Java's own archive is used");
+        assertTrue(loaded.contains("] dev.persist.cli.Main source: file:"), "the distribution's archive is not");
     }
 
     @Test
