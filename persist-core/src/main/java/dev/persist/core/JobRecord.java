@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * The content of {@code job.json}: what was submitted, where, how, and the backend's handle.
- * Immutable; two records are equal if all their components are.
+ * Immutable; two records are equal if all their components are (comparing them reads deferred ones).
  *
  * <p>A record read by {@link #fromJsonDeferred(String, Supplier)} leaves out the two large
  * components, the {@link #command()} and the {@link #classpath()} (some kilobytes of text), and
@@ -427,7 +427,10 @@ public final class JobRecord {
         if (json.containsKey("memoryMegabytes")) {
             options = options.memory(number(json, "memoryMegabytes") + "M");
         }
-        options = options.jvmOptions(strings(json, "jvmOptions").toArray(String[]::new));
+        List<String> jvmOptions = strings(json, "jvmOptions");
+        if (!jvmOptions.isEmpty()) {
+            options = options.jvmOptions(jvmOptions.toArray(String[]::new));
+        }
         for (Map.Entry<String, String> e : stringMap(json, "environment").entrySet()) {
             options = options.environment(e.getKey(), e.getValue());
         }
@@ -467,8 +470,15 @@ public final class JobRecord {
     }
 
     private static List<String> strings(Map<?, ?> json, String key) {
-        if (field(json, key) instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            return list.stream().map(String.class::cast).toList();
+        if (field(json, key) instanceof List<?> list) {
+            List<String> strings = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof String string)) {
+                    throw new IllegalArgumentException("'" + key + "' is not a list of strings");
+                }
+                strings.add(string);
+            }
+            return strings;
         }
         throw new IllegalArgumentException("'" + key + "' is not a list of strings");
     }
