@@ -1,7 +1,6 @@
 package dev.persist.core;
 
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 
 /** The rule for job names, shared by the library and the command line. */
 public final class JobNames {
@@ -13,7 +12,7 @@ public final class JobNames {
     /** Letters and digits that cannot be mistaken for each other (no 0/o, 1/l/i). */
     private static final String SUFFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+    private static final int MAX_LENGTH = 128;
 
     private JobNames() {
     }
@@ -23,7 +22,19 @@ public final class JobNames {
      * @return whether it is a valid job name
      */
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        // [A-Za-z0-9_][A-Za-z0-9._-]{0,127}, without a regular expression: list() checks every entry
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH || name.charAt(0) == '.'
+                || name.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.persist.core;
 
 import dev.persist.JobOptions;
+import dev.persist.PersistException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,26 +14,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The content of {@code job.json}: what was submitted, where, how, and the backend's handle.
+ * Immutable; two records are equal if all their components are (comparing them reads deferred ones).
  *
- * @param name the job's name
- * @param backend the backend's name
- * @param kind what the job runs
- * @param submitted when it was submitted
- * @param host the submitting host
- * @param workingDirectory where the job runs
- * @param command what the job's wrapper runs: the runner JVM's command line, or the user's command
- * @param classpath the pinned class path a Java task runs with; {@link PinnedClasspath#NONE} for a
- *     command, and for a Java job written by format 1 (which ran from the class path as it was)
- * @param options the job's options
- * @param handle the backend's handle; empty until the backend has started the job
+ * <p>A record read by {@link #fromJsonDeferred(String, Supplier)} leaves out the two large
+ * components, the {@link #command()} and the {@link #classpath()} (some kilobytes of text), and
+ * reads them again when they are first asked for: listing jobs and their status needs neither.
  */
-public record JobRecord(String name, String backend, JobKind kind, Instant submitted, String host,
-        String workingDirectory, List<String> command, PinnedClasspath classpath, JobOptions options,
-        Map<String, String> handle) {
+public final class JobRecord {
 
     /**
      * The format this version writes; it reads this one and older ones, and refuses a newer one
@@ -37,18 +34,113 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
      */
     public static final int FORMAT = 2;
 
-    /** Checks the components and makes the collections immutable. */
-    public JobRecord {
-        Objects.requireNonNull(name, "name is null");
-        Objects.requireNonNull(backend, "backend is null");
-        Objects.requireNonNull(kind, "kind is null");
-        Objects.requireNonNull(submitted, "submitted is null");
-        Objects.requireNonNull(host, "host is null");
-        Objects.requireNonNull(workingDirectory, "workingDirectory is null");
-        command = List.copyOf(command);
-        Objects.requireNonNull(classpath, "classpath is null");
-        Objects.requireNonNull(options, "options is null");
-        handle = Map.copyOf(handle);
+    /** The fields of the components {@link #fromJsonDeferred(String, Supplier)} leaves out. */
+    private static final Set<String> DEFERRED = Set.of("command", "classpath", "classpathSkipped");
+
+    private final String name;
+    private final String backend;
+    private final JobKind kind;
+    private final Instant submitted;
+    private final String host;
+    private final String workingDirectory;
+    private final Deferred large;
+    private final JobOptions options;
+    private final Map<String, String> handle;
+
+    /**
+     * Checks the components and makes the collections immutable.
+     *
+     * @param name the job's name
+     * @param backend the backend's name
+     * @param kind what the job runs
+     * @param submitted when it was submitted
+     * @param host the submitting host
+     * @param workingDirectory where the job runs
+     * @param command what the job's wrapper runs: the runner JVM's command line, or the user's command
+     * @param classpath the pinned class path a Java task runs with; {@link PinnedClasspath#NONE} for a
+     *     command, and for a Java job written by format 1 (which ran from the class path as it was)
+     * @param options the job's options
+     * @param handle the backend's handle; empty until the backend has started the job
+     */
+    public JobRecord(String name, String backend, JobKind kind, Instant submitted, String host,
+            String workingDirectory, List<String> command, PinnedClasspath classpath, JobOptions options,
+            Map<String, String> handle) {
+        this(name, backend, kind, submitted, host, workingDirectory, new Deferred(new Large(command, classpath)),
+                options, handle);
+    }
+
+    private JobRecord(String name, String backend, JobKind kind, Instant submitted, String host,
+            String workingDirectory, Deferred large, JobOptions options, Map<String, String> handle) {
+        this.name = Objects.requireNonNull(name, "name is null");
+        this.backend = Objects.requireNonNull(backend, "backend is null");
+        this.kind = Objects.requireNonNull(kind, "kind is null");
+        this.submitted = Objects.requireNonNull(submitted, "submitted is null");
+        this.host = Objects.requireNonNull(host, "host is null");
+        this.workingDirectory = Objects.requireNonNull(workingDirectory, "workingDirectory is null");
+        this.large = large;
+        this.options = Objects.requireNonNull(options, "options is null");
+        this.handle = Map.copyOf(handle);
+    }
+
+    /** @return the job's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the backend's name */
+    public String backend() {
+        return backend;
+    }
+
+    /** @return what the job runs */
+    public JobKind kind() {
+        return kind;
+    }
+
+    /** @return when it was submitted */
+    public Instant submitted() {
+        return submitted;
+    }
+
+    /** @return the submitting host */
+    public String host() {
+        return host;
+    }
+
+    /** @return where the job runs */
+    public String workingDirectory() {
+        return workingDirectory;
+    }
+
+    /**
+     * @return what the job's wrapper runs: the runner JVM's command line, or the user's command
+     * @throws IllegalArgumentException if the record was read by {@link #fromJsonDeferred(String, Supplier)}
+     *     and its command or class path, read now, is not valid
+     * @throws PersistException if they cannot be read now, or the job was replaced by another of the same name
+     */
+    public List<String> command() {
+        return large.get(this).command();
+    }
+
+    /**
+     * @return the pinned class path a Java task runs with; {@link PinnedClasspath#NONE} for a
+     *     command, and for a Java job written by format 1 (which ran from the class path as it was)
+     * @throws IllegalArgumentException if the record was read by {@link #fromJsonDeferred(String, Supplier)}
+     *     and its command or class path, read now, is not valid, such as a snapshot name that is no hash
+     * @throws PersistException if they cannot be read now, or the job was replaced by another of the same name
+     */
+    public PinnedClasspath classpath() {
+        return large.get(this).classpath();
+    }
+
+    /** @return the job's options */
+    public JobOptions options() {
+        return options;
+    }
+
+    /** @return the backend's handle; empty until the backend has started the job */
+    public Map<String, String> handle() {
+        return handle;
     }
 
     /**
@@ -56,8 +148,29 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
      * @return this record with the handle
      */
     public JobRecord withHandle(Map<String, String> newHandle) {
-        return new JobRecord(name, backend, kind, submitted, host, workingDirectory, command,
-                classpath, options, newHandle);
+        return new JobRecord(name, backend, kind, submitted, host, workingDirectory, large, options, newHandle);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobRecord r && name.equals(r.name) && backend.equals(r.backend) && kind == r.kind
+                && submitted.equals(r.submitted) && host.equals(r.host) && workingDirectory.equals(r.workingDirectory)
+                && command().equals(r.command()) && classpath().equals(r.classpath()) && options.equals(r.options)
+                && handle.equals(r.handle);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, backend, kind, submitted, host, workingDirectory, command(), classpath(), options,
+                handle);
+    }
+
+    /** @return the components but the command and the class path, which may not have been read */
+    @Override
+    public String toString() {
+        return "JobRecord[name=" + name + ", backend=" + backend + ", kind=" + kind + ", submitted=" + submitted
+                + ", host=" + host + ", workingDirectory=" + workingDirectory + ", options=" + options
+                + ", handle=" + handle + "]";
     }
 
     /** @return the record as {@code job.json} text */
@@ -70,15 +183,15 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         json.put("submitted", submitted.toString());
         json.put("host", host);
         json.put("workingDirectory", workingDirectory);
-        json.put("command", command);
-        json.put("classpath", classpath.entries().stream().map(e -> {
+        json.put("command", command());
+        json.put("classpath", classpath().entries().stream().map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("source", e.source());
             entry.put("sha256", e.sha256());
             entry.put("size", e.size());
             return entry;
         }).toList());
-        json.put("classpathSkipped", classpath.skipped().stream()
+        json.put("classpathSkipped", classpath().skipped().stream()
                 .map(e -> Map.of("source", e.source(), "reason", e.reason())).toList());
         json.put("options", optionsToJson(options));
         json.put("handle", new TreeMap<>(handle));
@@ -98,12 +211,38 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
 
     /**
      * @param text the content of a {@code job.json}
-     * @return the record
+     * @return the record, checked in full
      * @throws IllegalArgumentException if the text is not a valid job description, saying what is
      *     wrong; a {@link NewerFormatException} for a newer format, saying which version wrote it
      */
     public static JobRecord fromJson(String text) {
-        if (!(Json.parse(text) instanceof Map<?, ?> json)) {
+        Map<?, ?> json = jobObject(Json.parse(text));
+        return fromJson(json, new Deferred(new Large(strings(json, "command"), classpathFromJson(json))));
+    }
+
+    /**
+     * Reads a record but its {@link #command()} and {@link #classpath()}, which are only checked
+     * for JSON syntax: they are read from {@code source} (checked in full, and checked to describe
+     * the same job) when first asked for. This keeps neither them nor the text in memory.
+     *
+     * @param text the content of a {@code job.json}
+     * @param source reads the {@code job.json} again
+     * @return the record
+     * @throws IllegalArgumentException if the text is not a valid job description, saying what is
+     *     wrong; a {@link NewerFormatException} for a newer format, saying which version wrote it
+     */
+    static JobRecord fromJsonDeferred(String text, Supplier<String> source) {
+        Map<?, ?> json = jobObject(Json.parse(text, DEFERRED));
+        field(json, "command");
+        if (json.containsKey("classpath")) {
+            field(json, "classpathSkipped");
+        }
+        return fromJson(json, new Deferred(Objects.requireNonNull(source, "source is null")));
+    }
+
+    /** The parsed {@code job.json}, checked to be an object of a format this version reads. */
+    private static Map<?, ?> jobObject(Object parsed) {
+        if (!(parsed instanceof Map<?, ?> json)) {
             throw new IllegalArgumentException("it is not a JSON object");
         }
         long format = number(json, "format");
@@ -114,9 +253,14 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         if (format < 1) {
             throw new IllegalArgumentException("it has an invalid format number " + format);
         }
+        return json;
+    }
+
+    /** The record of a {@link #jobObject}, with the large components as given. */
+    private static JobRecord fromJson(Map<?, ?> json, Deferred large) {
         Instant submitted;
         try {
-            submitted = Instant.parse(string(json, "submitted"));
+            submitted = parseInstant(string(json, "submitted"));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'submitted' is not a timestamp");
         }
@@ -127,9 +271,113 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'kind' is neither 'java' nor 'command'");
         }
-        return new JobRecord(string(json, "name"), string(json, "backend"), kind, submitted,
-                string(json, "host"), string(json, "workingDirectory"), strings(json, "command"),
-                classpathFromJson(json), optionsFromJson(string(json, "backend"), map(json, "options")), stringMap(json, "handle"));
+        String backend = string(json, "backend");
+        return new JobRecord(string(json, "name"), backend, kind, submitted, string(json, "host"),
+                string(json, "workingDirectory"), large, optionsFromJson(backend, map(json, "options")),
+                stringMap(json, "handle"));
+    }
+
+    /**
+     * @param command the command
+     * @param classpath the pinned class path
+     */
+    private record Large(List<String> command, PinnedClasspath classpath) {
+
+        /** Checks the components and makes the command immutable. */
+        Large {
+            command = List.copyOf(command);
+            Objects.requireNonNull(classpath, "classpath is null");
+        }
+    }
+
+    /** The large components, known or read again when first asked for; thread-safe. */
+    private static final class Deferred {
+        private volatile Large value;
+        /** Reads the {@code job.json} again; null once the value is known. */
+        private Supplier<String> source;
+
+        Deferred(Large value) {
+            this.value = value;
+        }
+
+        Deferred(Supplier<String> source) {
+            this.source = source;
+        }
+
+        /** @param owner a record these are the large components of (records differing in the handle share them) */
+        Large get(JobRecord owner) {
+            Large v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        JobRecord again = fromJson(source.get());
+                        if (!again.sameJob(owner)) {
+                            throw new PersistException("Job '" + owner.name + "' was replaced by another job of that"
+                                    + " name (submitted " + again.submitted + ") since it was opened: open it again");
+                        }
+                        v = again.large.value;
+                        value = v;
+                        source = null;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+
+    /** Whether the other record describes the same submission, if perhaps with another handle. */
+    private boolean sameJob(JobRecord other) {
+        return name.equals(other.name) && backend.equals(other.backend) && kind == other.kind
+                && submitted.equals(other.submitted) && host.equals(other.host)
+                && workingDirectory.equals(other.workingDirectory);
+    }
+
+    /**
+     * {@link Instant#parse}, but some ten times faster for what {@link Instant#toString()} writes
+     * for the years 0 to 9999, {@code 2026-11-30T07:41:20.331915987Z}: listing reads one per job.
+     *
+     * @param text the timestamp
+     * @return the instant
+     * @throws DateTimeParseException if it is not an ISO-8601 instant
+     */
+    static Instant parseInstant(String text) {
+        int n = text.length();
+        // yyyy-MM-ddTHH:mm:ss, then Z or a fraction of 1 to 9 digits and Z
+        if (n < 20 || n > 30 || n == 21 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z'
+                || (n > 20 && text.charAt(19) != '.')) {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = n > 20 ? digits(text, 20, n - 1) : 0;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || fraction < 0 || day > Month.of(month).length(Year.isLeap(year))) {
+            return Instant.parse(text); // which says what is wrong
+        }
+        for (int i = n - 1; i < 29; i++) {
+            fraction *= 10;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3600 + minute * 60 + second, fraction);
+    }
+
+    /** The decimal number in {@code text[start, end)}, or -1 if it is not all ASCII digits. */
+    private static int digits(String text, int start, int end) {
+        int value = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** The description was written by a newer version of Persist: upgrading, not deleting, is the fix. */
@@ -179,7 +427,10 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
         if (json.containsKey("memoryMegabytes")) {
             options = options.memory(number(json, "memoryMegabytes") + "M");
         }
-        options = options.jvmOptions(strings(json, "jvmOptions").toArray(String[]::new));
+        List<String> jvmOptions = strings(json, "jvmOptions");
+        if (!jvmOptions.isEmpty()) {
+            options = options.jvmOptions(jvmOptions.toArray(String[]::new));
+        }
         for (Map.Entry<String, String> e : stringMap(json, "environment").entrySet()) {
             options = options.environment(e.getKey(), e.getValue());
         }
@@ -219,8 +470,15 @@ public record JobRecord(String name, String backend, JobKind kind, Instant submi
     }
 
     private static List<String> strings(Map<?, ?> json, String key) {
-        if (field(json, key) instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            return list.stream().map(String.class::cast).toList();
+        if (field(json, key) instanceof List<?> list) {
+            List<String> strings = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof String string)) {
+                    throw new IllegalArgumentException("'" + key + "' is not a list of strings");
+                }
+                strings.add(string);
+            }
+            return strings;
         }
         throw new IllegalArgumentException("'" + key + "' is not a list of strings");
     }

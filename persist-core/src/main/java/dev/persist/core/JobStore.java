@@ -312,13 +312,19 @@ final class JobStore implements Jobs {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
                 for (Path dir : entries) {
                     String name = dir.getFileName().toString();
-                    if (!JobNames.isValid(name) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!JobNames.isValid(name)) {
                         continue; // staging and trash directories, stray files
                     }
                     try {
-                        jobs.add(new PersistedJob<>(this, new JobDir(dir), name, readRecord(name, dir)));
-                    } catch (NoSuchJobException e) {
+                        if (!SecureFiles.isPrivateDirectory(dir, what(name))) {
+                            continue; // stray files, symbolic links
+                        }
+                        jobs.add(new PersistedJob<>(this, new JobDir(dir), name, readRecord(name, dir, true)));
+                    } catch (NoSuchFileException | NoSuchJobException e) {
                         // cleaned up while listing
+                    } catch (IOException e) {
+                        LoggerFactory.getLogger(JobStore.class).warn("Skipping job '{}': cannot read {}: {}", name, dir,
+                                e.toString());
                     } catch (PersistException e) {
                         LoggerFactory.getLogger(JobStore.class).warn("Skipping job '{}': {}", name, e.getMessage());
                     }
@@ -335,13 +341,48 @@ final class JobStore implements Jobs {
     }
 
     /**
-     * Reads and checks {@code job.json}; null if the directory holds no job yet.
+     * Reads and checks {@code job.json}; null if the directory holds no job yet. The record's
+     * command and class path, which listing and status do not need, are read again when first
+     * asked for; what is wrong with them then is an {@link IllegalArgumentException}, which
+     * {@link #unusable} turns into the error to throw.
      */
     JobRecord readRecord(String name, Path dir) {
-        String text;
+        return readRecord(name, dir, false);
+    }
+
+    /** @param checked whether the caller has just checked the directory with {@link SecureFiles} */
+    private JobRecord readRecord(String name, Path dir, boolean checked) {
+        String text = readJobJson(name, dir, checked);
+        if (text == null) {
+            return null;
+        }
+        JobRecord record;
         try {
-            SecureFiles.checkPrivate(dir, "job '" + name + "'");
-            text = Files.readString(dir.resolve(JobDir.JOB_JSON), StandardCharsets.UTF_8);
+            record = JobRecord.fromJsonDeferred(text, () -> {
+                String again = readJobJson(name, dir, false);
+                if (again == null) {
+                    throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                            + " is gone");
+                }
+                return again;
+            });
+        } catch (IllegalArgumentException e) {
+            throw unusable(name, dir, e);
+        }
+        if (!record.name().equals(name)) {
+            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                    + " describes a job named '" + record.name() + "'" + unusableHint(dir));
+        }
+        return record;
+    }
+
+    /** The text of {@code job.json}, after checking the directory if need be; null if the directory holds no job yet. */
+    private String readJobJson(String name, Path dir, boolean checked) {
+        try {
+            if (!checked) {
+                SecureFiles.checkPrivate(dir, what(name));
+            }
+            return Files.readString(dir.resolve(JobDir.JOB_JSON), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchJobException(name, home);
@@ -350,19 +391,23 @@ final class JobStore implements Jobs {
         } catch (IOException e) {
             throw new PersistException("Cannot read job '" + name + "' in " + dir + ": " + e.getMessage(), e);
         }
-        JobRecord record;
-        try {
-            record = JobRecord.fromJson(text);
-        } catch (IllegalArgumentException e) {
-            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                    + " is unusable: " + e.getMessage()
-                    + (e instanceof JobRecord.NewerFormatException ? "" : unusableHint(dir)), e);
-        }
-        if (!record.name().equals(name)) {
-            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                    + " describes a job named '" + record.name() + "'" + unusableHint(dir));
-        }
-        return record;
+    }
+
+    private static String what(String name) {
+        return "job '" + name + "'";
+    }
+
+    /**
+     * @param name the job's name
+     * @param dir its directory
+     * @param e what is wrong with its {@code job.json}, from reading it or from a part of its record
+     *     read later
+     * @return the error to throw
+     */
+    static PersistException unusable(String name, Path dir, IllegalArgumentException e) {
+        return new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                + " is unusable: " + e.getMessage()
+                + (e instanceof JobRecord.NewerFormatException ? "" : unusableHint(dir)), e);
     }
 
     private static String unusableHint(Path dir) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The small JSON subset Persist's own files use: objects, arrays, strings, integers, booleans
@@ -94,8 +95,21 @@ public final class Json {
      * @throws IllegalArgumentException if the text is not valid JSON of the supported subset
      */
     public static Object parse(String text) {
+        return parse(text, Set.of());
+    }
+
+    /**
+     * Parses JSON text, leaving out the values of some keys of the outermost object: their syntax
+     * is checked, but nothing is built of them. For large values that are seldom needed.
+     *
+     * @param text JSON text
+     * @param skippedKeys the keys of the outermost object whose values read as {@link #SKIPPED}
+     * @return the value it holds
+     * @throws IllegalArgumentException if the text is not valid JSON of the supported subset
+     */
+    public static Object parse(String text, Set<String> skippedKeys) {
         Parser p = new Parser(text);
-        Object value = p.value();
+        Object value = p.value(true, skippedKeys);
         p.skipSpace();
         if (p.pos != text.length()) {
             throw p.error("unexpected text after the value");
@@ -103,38 +117,52 @@ public final class Json {
         return value;
     }
 
+    /** What {@link #parse(String, Set)} reads a value left out as. */
+    public static final Object SKIPPED = new Object() {
+        @Override
+        public String toString() {
+            return "(skipped)";
+        }
+    };
+
+    /**
+     * A recursive descent parser. Each method takes {@code build}: false only checks the syntax
+     * and returns null, allocating nothing.
+     */
     private static final class Parser {
         private final String s;
         private int pos;
+        /** The position of the first backslash at or after {@link #pos}, or the text's length. */
+        private int nextBackslash = -1;
 
         Parser(String s) {
             this.s = s;
         }
 
-        Object value() {
+        Object value(boolean build, Set<String> skippedKeys) {
             skipSpace();
             if (pos >= s.length()) {
                 throw error("unexpected end of input");
             }
             char c = s.charAt(pos);
             return switch (c) {
-                case '{' -> object();
-                case '[' -> array();
-                case '"' -> string();
+                case '{' -> object(build, skippedKeys);
+                case '[' -> array(build);
+                case '"' -> string(build);
                 case 't' -> literal("true", Boolean.TRUE);
                 case 'f' -> literal("false", Boolean.FALSE);
                 case 'n' -> literal("null", null);
                 default -> {
                     if (c == '-' || (c >= '0' && c <= '9')) {
-                        yield number();
+                        yield number(build);
                     }
                     throw error("unexpected character '" + c + "'");
                 }
             };
         }
 
-        private Map<String, Object> object() {
-            Map<String, Object> map = new LinkedHashMap<>();
+        private Map<String, Object> object(boolean build, Set<String> skippedKeys) {
+            Map<String, Object> map = build ? new LinkedHashMap<>() : null;
             pos++;
             skipSpace();
             if (peek() == '}') {
@@ -146,10 +174,14 @@ public final class Json {
                 if (peek() != '"') {
                     throw error("expected a string key");
                 }
-                String key = string();
+                String key = string(build);
                 skipSpace();
                 expect(':');
-                map.put(key, value());
+                boolean skipped = build && skippedKeys.contains(key);
+                Object value = value(build && !skipped, Set.of());
+                if (build) {
+                    map.put(key, skipped ? SKIPPED : value);
+                }
                 skipSpace();
                 if (peek() == ',') {
                     pos++;
@@ -160,8 +192,8 @@ public final class Json {
             }
         }
 
-        private List<Object> array() {
-            List<Object> list = new ArrayList<>();
+        private List<Object> array(boolean build) {
+            List<Object> list = build ? new ArrayList<>() : null;
             pos++;
             skipSpace();
             if (peek() == ']') {
@@ -169,7 +201,10 @@ public final class Json {
                 return list;
             }
             while (true) {
-                list.add(value());
+                Object value = value(build, Set.of());
+                if (build) {
+                    list.add(value);
+                }
                 skipSpace();
                 if (peek() == ',') {
                     pos++;
@@ -180,58 +215,86 @@ public final class Json {
             }
         }
 
-        private String string() {
-            StringBuilder out = new StringBuilder();
+        private String string(boolean build) {
             pos++;
+            int end = s.indexOf('"', pos);
+            if (nextBackslash < pos) {
+                nextBackslash = s.indexOf('\\', pos);
+                nextBackslash = nextBackslash < 0 ? s.length() : nextBackslash;
+            }
+            if (end >= 0 && end < nextBackslash) {
+                String plain = build ? s.substring(pos, end) : null;
+                pos = end + 1;
+                return plain;
+            }
+            return escaped(build);
+        }
+
+        /** A string with escapes: the slow way, character by character. */
+        private String escaped(boolean build) {
+            StringBuilder out = build ? new StringBuilder() : null;
             while (true) {
                 int run = pos;
                 while (pos < s.length() && s.charAt(pos) != '"' && s.charAt(pos) != '\\') {
                     pos++;
                 }
-                out.append(s, run, pos);
+                if (build) {
+                    out.append(s, run, pos);
+                }
                 if (pos >= s.length()) {
                     throw error("unterminated string");
                 }
                 if (s.charAt(pos++) == '"') {
-                    return out.toString();
+                    return build ? out.toString() : null;
                 }
                 if (pos >= s.length()) {
                     throw error("unterminated escape");
                 }
                 char e = s.charAt(pos++);
-                switch (e) {
-                    case '"', '\\', '/' -> out.append(e);
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
+                char decoded = switch (e) {
+                    case '"', '\\', '/' -> e;
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
                     case 'u' -> {
                         if (pos + 4 > s.length()) {
                             throw error("truncated \\u escape");
                         }
                         try {
-                            out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                            char c = (char) Integer.parseInt(s.substring(pos, pos + 4), 16);
+                            pos += 4;
+                            yield c;
                         } catch (NumberFormatException ex) {
                             throw error("invalid \\u escape");
                         }
-                        pos += 4;
                     }
                     default -> throw error("invalid escape '\\" + e + "'");
+                };
+                if (build) {
+                    out.append(decoded);
                 }
             }
         }
 
-        private Long number() {
+        private Long number(boolean build) {
             int start = pos;
             if (peek() == '-') {
                 pos++;
             }
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+            int digits = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
                 pos++;
             }
+            if (pos == digits) {
+                throw error("invalid integer");
+            }
+            if (!build) {
+                return null;
+            }
             try {
-                return Long.parseLong(s.substring(start, pos));
+                return Long.parseLong(s, start, pos, 10);
             } catch (NumberFormatException e) {
                 throw error("invalid integer");
             }
@@ -256,8 +319,13 @@ public final class Json {
             pos++;
         }
 
+        /** Skips JSON's whitespace: space, tab, line feed and carriage return. */
         void skipSpace() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                    return;
+                }
                 pos++;
             }
         }

@@ -35,6 +35,11 @@ public final class SecureFiles {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private static final int GROUP_OR_OTHER_WRITE = 0022;
+    /** The file type bits of {@code unix:mode} ({@code st_mode}), and their value for a directory. */
+    private static final int FILE_TYPE = 0170000;
+    private static final int DIRECTORY = 0040000;
+    /** What {@link #checkPrivate} reads, in one {@code lstat}. */
+    private static final String PRIVATE_ATTRIBUTES = "unix:uid,mode,isSymbolicLink";
 
     private static volatile Integer uid;
 
@@ -98,8 +103,30 @@ public final class SecureFiles {
      * @throws IOException if its attributes cannot be read
      */
     public static void checkPrivate(Path path, String what) throws IOException {
-        // One lstat for all three: list() checks every job directory.
-        Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+        checkPrivate(path, what, Files.readAttributes(path, PRIVATE_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * {@link #checkPrivate} for what may not be a directory, with the same single {@code lstat}:
+     * {@code list()} checks every entry of the jobs directory.
+     *
+     * @param path the path
+     * @param what what it is, for the message
+     * @return false if it is not a directory (a symbolic link is not, even to one); true if it is
+     *     one and passes the check
+     * @throws PersistException if it is a directory that fails the check
+     * @throws IOException if its attributes cannot be read
+     */
+    public static boolean isPrivateDirectory(Path path, String what) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(path, PRIVATE_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        if (((Integer) attributes.get("mode") & FILE_TYPE) != DIRECTORY) {
+            return false;
+        }
+        checkPrivate(path, what, attributes);
+        return true;
+    }
+
+    private static void checkPrivate(Path path, String what, Map<String, Object> attributes) throws IOException {
         Object owner = attributes.get("uid");
         int mode = (Integer) attributes.get("mode");
         if ((Boolean) attributes.get("isSymbolicLink")) {

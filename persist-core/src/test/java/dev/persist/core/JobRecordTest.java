@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.JobOptions;
+import dev.persist.PersistException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class JobRecordTest {
@@ -93,5 +96,102 @@ class JobRecordTest {
                 () -> JobRecord.fromJson(json.replace("\"kind\": \"java\"", "\"kind\": 3")));
         assertEquals("'kind' is not a string", mistyped.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JobRecord.fromJson("[]"));
+    }
+
+    @Test
+    void aDeferredRecordReadsItsCommandAndClasspathOnceWhenFirstAsked() {
+        JobRecord record = record(JobKind.JAVA, JobOptions.backend("local").timeLimit(Duration.ofMinutes(5)));
+        String json = record.toJson();
+        AtomicInteger reads = new AtomicInteger();
+
+        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> {
+            reads.incrementAndGet();
+            return json;
+        });
+
+        assertEquals(0, reads.get());
+        assertEquals(record.submitted(), deferred.submitted());
+        assertEquals(record.options().timeLimit(), deferred.options().timeLimit());
+        assertEquals(record.handle(), deferred.handle());
+        assertEquals(record.classpath(), deferred.classpath());
+        assertEquals(record.command(), deferred.command());
+        assertEquals(record, deferred.withHandle(Map.of("pid", "12")));
+        assertEquals(1, reads.get());
+    }
+
+    @Test
+    void aDeferredRecordOfFormatOneHasNoPinnedClasspath() {
+        String json = record(JobKind.COMMAND, JobOptions.backend("local")).toJson()
+                .replace("\"format\": 2", "\"format\": 1").replaceAll("\"classpath(Skipped)?\": \\[\\],\n", "");
+        assertTrue(!json.contains("classpath"), json);
+
+        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> json);
+
+        assertEquals(PinnedClasspath.NONE, deferred.classpath());
+        assertEquals(List.of("java", "-cp", "a b", "x\"y"), deferred.command());
+    }
+
+    @Test
+    void aDeferredRecordChecksTheSyntaxAndPresenceOfWhatItLeavesOut() {
+        String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson();
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
+                () -> JobRecord.fromJsonDeferred(json.replace("\"size\": 1234", "\"size\": 1234,"), () -> json));
+        assertTrue(syntax.getMessage().startsWith("Invalid JSON at character "), syntax.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> JobRecord.fromJsonDeferred(json.replace("\"classpathSkipped\"", "\"skipped\""), () -> json));
+        assertEquals("'classpathSkipped' is missing", missing.getMessage());
+        IllegalArgumentException newer = assertThrows(JobRecord.NewerFormatException.class,
+                () -> JobRecord.fromJsonDeferred("{\"format\": 3}", () -> json));
+        assertTrue(newer.getMessage().contains("(format 3;"), newer.getMessage());
+    }
+
+    @Test
+    void whatIsWrongWithADeferredClasspathIsReportedWhenItIsRead() {
+        String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace(HASH, "../../../etc/passwd");
+
+        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> json);
+
+        assertEquals("job-1", deferred.name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, deferred::classpath);
+        assertEquals("'../../../etc/passwd' is not a SHA-256 hash in lower-case hex", e.getMessage());
+    }
+
+    @Test
+    void aDeferredRecordRefusesTheDescriptionOfAnotherJob() {
+        JobRecord first = record(JobKind.JAVA, JobOptions.backend("local"));
+        String replaced = new JobRecord("job-1", "local", JobKind.JAVA, first.submitted().plusSeconds(60), "host",
+                "/work dir", List.of("other"), PinnedClasspath.NONE, JobOptions.backend("local"), Map.of()).toJson();
+
+        JobRecord deferred = JobRecord.fromJsonDeferred(first.toJson(), () -> replaced);
+
+        PersistException e = assertThrows(PersistException.class, deferred::command);
+        assertEquals("Job 'job-1' was replaced by another job of that name (submitted 2026-11-25T10:01:00.123Z)"
+                + " since it was opened: open it again", e.getMessage());
+    }
+
+    @Test
+    void timestampsParseAsInstantParseDoes() {
+        for (String text : List.of("2026-11-30T07:41:20.331915987Z", "2026-11-30T07:41:20Z", "2026-11-30T07:41:20.5Z",
+                "2026-11-30T07:41:20.123Z", "2026-11-30T07:41:20.123456Z", "1970-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                "2024-02-29T12:00:00Z", "2026-01-31T00:00:00Z", "+10000-01-01T00:00:00Z", "-0001-06-15T00:00:00Z",
+                "2026-11-30T07:41:20.000000001Z", "2026-11-30T24:00:00Z", "2026-12-31T23:59:60Z")) {
+            assertEquals(Instant.parse(text), JobRecord.parseInstant(text), text);
+        }
+        Instant now = Instant.now();
+        assertEquals(now, JobRecord.parseInstant(now.toString()));
+        for (String text : List.of("2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z",
+                "2026-11-30T25:00:00Z", "2026-11-30T07:60:00Z", "2026-11-30T07:41:20.Z", "2026-11-30T07:41:20.1234567890Z",
+                "2026-11-30 07:41:20Z", "2026-11-30T07:41:2xZ", "2026-11-30T07:41:20", "")) {
+            Instant expected;
+            try {
+                expected = Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                assertThrows(DateTimeParseException.class, () -> JobRecord.parseInstant(text), text);
+                continue;
+            }
+            assertEquals(expected, JobRecord.parseInstant(text), text);
+        }
+        assertThrows(DateTimeParseException.class, () -> JobRecord.parseInstant("2026-02-29T00:00:00Z"));
     }
 }

@@ -18,6 +18,7 @@ import dev.persist.spi.JobManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -115,5 +116,54 @@ class JobStoreTest {
                 () -> store.submit("cmd", options, List.of("echo", "a\0b")));
         assertEquals("Invalid command argument: arguments may not be null or contain NUL", nul.getMessage());
         assertFalse(Files.exists(home.resolve("jobs")));
+    }
+
+    @Test
+    void listingSkipsWhatIsNoPrivateJobDirectory() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        JobStore store = store(backend);
+        store.submit("kept", JobOptions.backend("fake"), List.of("true"));
+        Path shared = store.submit("shared", JobOptions.backend("fake"), List.of("true")).directory();
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(home.resolve("jobs").resolve("stray-file"), "not a job");
+        Files.createSymbolicLink(home.resolve("jobs").resolve("link"), home.resolve("jobs").resolve("kept"));
+
+        List<String> listed = store.list().stream().map(Job::name).toList();
+
+        assertEquals(List.of("kept"), listed);
+        PersistException e = assertThrows(PersistException.class, () -> store.open("shared"));
+        assertTrue(e.getMessage().startsWith("Refusing job 'shared': " + shared + " has permissions rwxrwxrwx"),
+                e.getMessage());
+    }
+
+    @Test
+    void aListedJobReadsItsCommandWhenFirstAskedAndNamesWhatIsWrongWithIt() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        JobStore store = store(backend);
+        Path dir = store.submit("tampered", JobOptions.backend("fake"), List.of("echo", "hi")).directory();
+        Path json = dir.resolve(JobDir.JOB_JSON);
+        Job<?> listed = store.list().get(0);
+        Files.writeString(json, Files.readString(json).replace("[\"echo\", \"hi\"]", "[\"echo\", 2]"));
+
+        PersistException e = assertThrows(PersistException.class, listed::info);
+
+        assertEquals("Cannot read job 'tampered': " + json + " is unusable: 'command' is not a list of strings. If the"
+                + " job is not running any more, remove " + dir + " to free the name", e.getMessage());
+    }
+
+    @Test
+    void aJobReplacedSinceItWasListedIsNotMistakenForIt() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        JobStore store = store(backend);
+        store.submit("again", JobOptions.backend("fake"), List.of("echo", "first"));
+        Job<?> listed = store.list().get(0);
+        SecureFiles.deleteRecursively(listed.directory());
+        store.submit("again", JobOptions.backend("fake"), List.of("echo", "second"));
+
+        PersistException e = assertThrows(PersistException.class, listed::info);
+
+        assertTrue(e.getMessage().startsWith("Job 'again' was replaced by another job of that name (submitted "),
+                e.getMessage());
+        assertTrue(store.open("again").info().contains("command echo second"), store.open("again").info());
     }
 }

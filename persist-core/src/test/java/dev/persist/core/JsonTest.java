@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -39,5 +40,43 @@ class JsonTest {
     @Test
     void unicodeEscapesAreDecoded() {
         assertEquals("é/", Json.parse("\"\\u00e9\\/\""));
+    }
+
+    @Test
+    void skippedValuesAreCheckedButNotBuilt() {
+        String text = "{\"big\": {\"list\": [1, -2, \"a\\\"b\", {\"big\": true}, null]}, \"small\": {\"big\": \"kept\"},"
+                + " \"after\": \"x\\ty\"}";
+
+        Object parsed = Json.parse(text, Set.of("big"));
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("big", Json.SKIPPED);
+        expected.put("small", Map.of("big", "kept"));
+        expected.put("after", "x\ty");
+        assertEquals(expected, parsed, "only the outermost object's keys are skipped");
+    }
+
+    @Test
+    void invalidTextInASkippedValueIsRejectedWithThePosition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.parse("{\"big\": [1, }", Set.of("big")));
+        assertEquals("Invalid JSON at character 12: unexpected character '}'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"big\": \"\\x\"}", Set.of("big")));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"big\": \"open}", Set.of("big")));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"big\": -}", Set.of("big")));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"big\": [1] 2}", Set.of("big")));
+    }
+
+    @Test
+    void stringsWithAndWithoutEscapesMixed() {
+        List<Object> expected = List.of("plain", "a\\b", "plain again", "\"q\"", "", "end");
+        assertEquals(expected, Json.parse(Json.write(expected)));
+        assertEquals(List.of("", "x"), Json.parse("[\"\", \"x\"]"));
+    }
+
+    @Test
+    void onlyJsonWhitespaceSeparatesTokens() {
+        assertEquals(Map.of("a", 1L), Json.parse(" \t\r\n{ \"a\" :\n 1 }\n"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("\u000b{}"));
     }
 }
