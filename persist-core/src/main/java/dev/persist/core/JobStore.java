@@ -109,13 +109,12 @@ final class JobStore implements Jobs {
             PinnedClasspath classpath = snapshots.pin(sources, staging.resolve(JobDir.CLASSPATH));
             payload.writeTo(staging);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            RunnerArchives.RunnerJvm jvm = archives.runner(name, dir, java, options.jvmOptions(), classpath);
             List<String> runner = new ArrayList<>();
             runner.add(java);
-            runner.addAll(jvm.options());
+            runner.addAll(archives.options(name, java, options.jvmOptions(), classpath));
             runner.addAll(options.jvmOptions());
             runner.add("-cp");
-            runner.add(jvm.classpath());
+            runner.add(classpath.path(dir));
             runner.add(Runner.class.getName());
             runner.add(dir.toString());
             return new Prepared(runner, classpath);

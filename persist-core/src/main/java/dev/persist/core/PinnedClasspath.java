@@ -35,13 +35,9 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
     }
 
     /**
-     * The class path of the job that makes the class data archive for this class path
-     * ({@link RunnerArchives}): the shared snapshot files, whose paths are the same for every job
-     * with the same class path and which the JVM accepts for the same files behind other jobs'
-     * links.
-     *
      * @param home the Persist home
-     * @return the shared snapshot files, in order
+     * @return the shared snapshot files, in order: the same for every job with the same class
+     *     path, which names its class data archive ({@link RunnerArchives})
      */
     public String sharedPath(Path home) {
         return entries.stream().map(e -> e.snapshot(home).toString()).collect(Collectors.joining(File.pathSeparator));

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -456,31 +455,13 @@ final class Snapshots {
      * its name says, before any class is loaded from it. A snapshot that still has the size and
      * the modification time it was stored with ({@link #STORED_MTIME}) has not been written to
      * since and is not read; any other is hashed. A damaged snapshot is also removed from the
-     * store (if the job's link is to the same file), so that the next job stores it again; a
-     * shared snapshot missing from the store is put back from the job's link.
+     * store (if the job's link is to the same file), so that the next job stores it again.
      *
      * @param jobDirectory the job directory, {@code <home>/jobs/<name>}
      * @param classpath the job's class path
      * @throws IOException naming the damaged entry, if one is
      */
     static void verify(Path jobDirectory, PinnedClasspath classpath) throws IOException {
-        checkLinks(jobDirectory, classpath);
-        // A collection racing a pin can remove a shared snapshot a job links (see collect); the job
-        // that makes the class data archive runs from the shared files (PinnedClasspath#sharedPath).
-        Path home = jobDirectory.getParent().getParent();
-        for (PinnedClasspath.Entry e : classpath.entries()) {
-            Path shared = e.snapshot(home);
-            if (!Files.exists(shared, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createLink(shared, e.link(jobDirectory));
-                } catch (FileAlreadyExistsException stored) {
-                    // stored again meanwhile, with the same content
-                }
-            }
-        }
-    }
-
-    private static void checkLinks(Path jobDirectory, PinnedClasspath classpath) throws IOException {
         List<PinnedClasspath.Entry> suspect = new ArrayList<>();
         for (PinnedClasspath.Entry e : classpath.entries()) {
             Path link = e.link(jobDirectory);

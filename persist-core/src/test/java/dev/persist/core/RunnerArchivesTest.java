@@ -31,7 +31,6 @@ class RunnerArchivesTest {
     Path tmp;
 
     private Path home;
-    private Path jar;
     private PinnedClasspath pinned;
     private String classpath;
     private RunnerArchives archives;
@@ -41,21 +40,12 @@ class RunnerArchivesTest {
         home = tmp.resolve("home");
         Files.createDirectories(home.resolve("jobs"));
         pinned = new PinnedClasspath(List.of(new PinnedClasspath.Entry("/app/a.jar", "a".repeat(64), 3)), List.of());
-        jar = Files.writeString(Files.createDirectories(home.resolve("snapshots")).resolve("a".repeat(64) + ".jar"), "jar");
-        classpath = jar.toString();
+        classpath = pinned.sharedPath(home);
         archives = new RunnerArchives(home);
     }
 
-    private RunnerArchives.RunnerJvm runner(String job, String... jvmOptions) throws IOException {
-        return archives.runner(job, home.resolve("jobs").resolve(job), JAVA, List.of(jvmOptions), pinned);
-    }
-
     private List<String> options(String job, String... jvmOptions) throws IOException {
-        return runner(job, jvmOptions).options();
-    }
-
-    private String link(String job) {
-        return pinned.entries().get(0).link(home.resolve("jobs").resolve(job)).toString();
+        return archives.options(job, JAVA, List.of(jvmOptions), pinned);
     }
 
     private Path cds() {
@@ -74,9 +64,10 @@ class RunnerArchivesTest {
         return cds().resolve(key() + RunnerArchives.ARCHIVE_SUFFIX);
     }
 
-    /** A job directory, with an exit marker if {@code exit} is not null. */
+    /** A job directory with its class path links' directory, and an exit marker if {@code exit} is not null. */
     private void job(String name, Integer exit) throws IOException {
-        Path dir = Files.createDirectories(home.resolve("jobs").resolve(name));
+        Path dir = home.resolve("jobs").resolve(name);
+        Files.createDirectories(dir.resolve(JobDir.CLASSPATH));
         if (exit != null) {
             Files.writeString(dir.resolve(JobDir.EXIT), exit + "\n");
         }
@@ -95,27 +86,29 @@ class RunnerArchivesTest {
     }
 
     @Test
-    void theFirstJobMakesTheArchiveAsItsJvmExitsAndLaterJobsUseIt() throws IOException {
-        RunnerArchives.RunnerJvm first = runner("first");
-        assertEquals(List.of("-Xlog:cds=off,cds+dynamic=off", "-XX:ArchiveClassesAtExit=" + dump("first")), first.options());
-        assertEquals(classpath, first.classpath(), "the archive names the shared snapshots, which outlive the job");
+    void theFirstJobMakesTheArchiveAsItsJvmExitsAndLaterJobsUseItWhileThatJobExists() throws IOException {
+        List<String> first = options("first");
+        assertEquals(List.of("-Xlog:cds=off,cds+dynamic=off", "-XX:ArchiveClassesAtExit=" + dump("first")), first);
         assertEquals(0, Files.size(dump("first")), "an empty placeholder tells others an archive is being made");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dump("first"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cds())));
-        assertEquals(classpath, Files.readString(cds().resolve(key() + RunnerArchives.CLASSPATH_SUFFIX)));
 
         job("first", null);
-        assertEquals(new RunnerArchives.RunnerJvm(List.of(), link("while-dumping")), runner("while-dumping"),
-                "no archive while the first job's JVM runs");
+        assertEquals(List.of(), options("while-dumping"), "no archive while the first job's JVM runs");
 
         jvmDumps("first");
         job("first", 0);
-        RunnerArchives.RunnerJvm later = runner("later");
-        assertEquals(List.of("-Xlog:cds=off,cds+dynamic=off", "-XX:SharedArchiveFile=" + archive()), later.options());
-        assertEquals(link("later"), later.classpath(), "the JVM takes the job's links for the same files");
+        List<String> later = options("later");
+        assertEquals(List.of("-Xlog:cds=off,cds+dynamic=off", "-XX:SharedArchiveFile=" + archive()), later);
         assertEquals("archive of first", Files.readString(archive()));
-        assertEquals(List.of("KEY.classpath", "KEY.jsa"), files());
-        assertEquals(later.options(), options("again"));
+        assertEquals("first", Files.readString(cds().resolve(key() + RunnerArchives.MAKER_SUFFIX)),
+                "the archive names the first job's links: it serves while they exist");
+        assertEquals(List.of("KEY.job", "KEY.jsa"), files());
+        assertEquals(later, options("again"));
+
+        SecureFiles.deleteRecursively(home.resolve("jobs").resolve("first")); // cleaned up
+        assertEquals("-XX:ArchiveClassesAtExit=" + dump("next"), options("next").get(1), "a new archive, by the next job");
+        assertFalse(Files.exists(archive()));
     }
 
     @Test
@@ -174,7 +167,7 @@ class RunnerArchivesTest {
     }
 
     @Test
-    void gcDeletesArchivesOfVanishedClassPathsAndAbandonedDumps() throws IOException {
+    void gcDeletesArchivesWhoseJobIsGoneAndAbandonedDumps() throws IOException {
         options("kept");
         jvmDumps("kept");
         job("kept", 0);
@@ -185,11 +178,10 @@ class RunnerArchivesTest {
         job("running", null);
 
         archives.collectGarbage(Instant.now().minusSeconds(3600));
-        assertEquals(Stream.of("KEY.classpath", "KEY.jsa", other + ".classpath", other + ".running.dump").sorted().toList(),
-                files(), "all still useful");
+        assertEquals(Stream.of("KEY.job", "KEY.jsa", other + ".running.dump").sorted().toList(), files(), "all still useful");
 
         Files.setLastModifiedTime(cds().resolve(other + ".running.dump"), FileTime.from(Instant.now().minusSeconds(7200)));
-        Files.delete(jar); // its snapshot was collected: no job can have this class path again
+        SecureFiles.deleteRecursively(home.resolve("jobs").resolve("kept"));
         archives.collectGarbage(Instant.now().minusSeconds(3600));
         assertEquals(List.of(), files());
     }

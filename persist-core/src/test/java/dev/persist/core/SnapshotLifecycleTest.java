@@ -105,7 +105,6 @@ class SnapshotLifecycleTest {
 
     @Test
     void theRunnerCommandRunsFromTheJobsLinksInClassPathOrder() throws IOException {
-        store.persist("archiver", "fake", () -> 1); // makes the class data archive: runs from the shared snapshots
         Job<Integer> job = store.persist("ordered", "fake", () -> 1);
         JobRecord record = store.readRecord("ordered", job.directory());
 

@@ -276,17 +276,6 @@ class SnapshotsTest {
     }
 
     @Test
-    void theRunnerPutsBackASharedSnapshotACollectionRemovedUnderTheJob() throws IOException {
-        Path jobDir = jobDirectory();
-        PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));
-        PinnedClasspath.Entry entry = pinned.entries().get(0);
-        Files.delete(snapshot(entry)); // as a collection that saw one link just before this job linked it would
-
-        Snapshots.verify(jobDir, pinned);
-        assertTrue(Files.isSameFile(snapshot(entry), entry.link(jobDir)), "the job's class path names it");
-    }
-
-    @Test
     void theRunnerTrustsASnapshotThatKeptItsStoredSizeAndTimeWithoutReadingIt() throws IOException {
         Path jobDir = jobDirectory();
         PinnedClasspath pinned = snapshots.pin(List.of(jar), jobDir.resolve(JobDir.CLASSPATH));

@@ -186,7 +186,7 @@ class SnapshotTest extends LocalJobTestBase {
     }
 
     @Test
-    void jobsWithOneClassPathShareAClassDataArchiveTheFirstMakes() throws IOException {
+    void jobsWithOneClassPathShareAClassDataArchiveWhichTheFirstMakesAndWhichServesWhileItExists() throws IOException {
         // %p: each job's JVM logs into its own file; the options are the same, so is the archive's key.
         JobOptions logged = local().jvmOptions("-Xlog:class+load=info:file=" + scratch.resolve("classes-%p.log"));
         Job<Integer> first = jobs.persist("archive-0", logged, () -> 0);
@@ -199,8 +199,7 @@ class SnapshotTest extends LocalJobTestBase {
         assertEquals(home.resolve("cds").toString(), Path.of(archive).getParent().toString());
         assertEquals(dump.replace(".archive-0.dump", ".jsa"), archive, "the first job's dump became the archive");
         assertTrue(Files.size(Path.of(archive)) > 0);
-        assertEquals(classpath(first).sharedPath(home), option(first, "-cp"));
-        assertEquals(classpath(second).path(second.directory()), option(second, "-cp"), "the second runs from its links");
+        assertEquals(classpath(second).path(second.directory()), option(second, "-cp"), "each job runs from its own links");
         List<String> logs = new ArrayList<>();
         try (Stream<Path> list = Files.list(scratch)) {
             for (Path log : list.filter(p -> p.getFileName().toString().startsWith("classes-")).toList()) {
@@ -210,9 +209,14 @@ class SnapshotTest extends LocalJobTestBase {
         assertEquals(2, logs.size());
         assertEquals(1, logs.stream().filter(l -> l.contains("dev.persist.core.Runner source: shared objects file (top)")).count(),
                 "the second job's JVM mapped the runner from the archive");
-        assertEquals(1, logs.stream().filter(l -> l.contains("dev.persist.core.Runner source: file:" + home.resolve("snapshots"))).count(),
-                "the first job's JVM read it from the shared snapshot");
+        assertEquals(1, logs.stream().filter(l -> l.contains("dev.persist.core.Runner source: file:" + first.directory())).count(),
+                "the first job's JVM read it from the first job's links");
         assertEquals("", second.stdout() + second.stderr(), "the JVM's archive messages stay out of the job's output");
+
+        first.cleanup(); // the archive names its links
+        Job<Integer> third = jobs.persist("archive-2", logged, () -> 2);
+        assertEquals(dump.replace(".archive-0.", ".archive-2."), option(third, "-XX:ArchiveClassesAtExit="), "made anew");
+        assertEquals(2, third.fetch());
     }
 
     /** The value of the runner JVM's option starting with {@code prefix}. */
