@@ -494,9 +494,8 @@ final class JobStore implements Jobs {
                     }
                 }
             }
-            GcReport report = snapshots.collectGarbage(now);
-            archives.collectGarbage(now.minus(ABANDONED)); // after the snapshots, whose removal makes archives useless
-            return report;
+            archives.collectGarbage(now.minus(ABANDONED));
+            return snapshots.collectGarbage(now);
         } catch (IOException e) {
             throw new PersistException("Cannot collect the garbage under " + home + ": " + e.getMessage(), e);
         }
