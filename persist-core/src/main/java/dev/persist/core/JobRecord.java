@@ -114,9 +114,8 @@ public final class JobRecord {
 
     /**
      * @return what the job's wrapper runs: the runner JVM's command line, or the user's command
-     * @throws IllegalArgumentException if the record was read by {@link #fromJsonDeferred(String, Supplier)}
-     *     and its command or class path, read now, is not valid
-     * @throws PersistException if they cannot be read now, or the job was replaced by another of the same name
+     * @throws RuntimeException for a record read by {@link #fromJsonDeferred(String, Supplier)}, what
+     *     its source throws; a {@link PersistException} if the job was replaced by another of the same name
      */
     public List<String> command() {
         return large.get(this).command();
@@ -125,9 +124,8 @@ public final class JobRecord {
     /**
      * @return the pinned class path a Java task runs with; {@link PinnedClasspath#NONE} for a
      *     command, and for a Java job written by format 1 (which ran from the class path as it was)
-     * @throws IllegalArgumentException if the record was read by {@link #fromJsonDeferred(String, Supplier)}
-     *     and its command or class path, read now, is not valid, such as a snapshot name that is no hash
-     * @throws PersistException if they cannot be read now, or the job was replaced by another of the same name
+     * @throws RuntimeException for a record read by {@link #fromJsonDeferred(String, Supplier)}, what
+     *     its source throws; a {@link PersistException} if the job was replaced by another of the same name
      */
     public PinnedClasspath classpath() {
         return large.get(this).classpath();
@@ -222,16 +220,16 @@ public final class JobRecord {
 
     /**
      * Reads a record but its {@link #command()} and {@link #classpath()}, which are only checked
-     * for JSON syntax: they are read from {@code source} (checked in full, and checked to describe
-     * the same job) when first asked for. This keeps neither them nor the text in memory.
+     * for JSON syntax: they are taken from {@code source} (checked to describe the same job) when
+     * first asked for. This keeps neither them nor the text in memory.
      *
      * @param text the content of a {@code job.json}
-     * @param source reads the {@code job.json} again
+     * @param source reads the {@code job.json} again, in full ({@link #fromJson(String)})
      * @return the record
      * @throws IllegalArgumentException if the text is not a valid job description, saying what is
      *     wrong; a {@link NewerFormatException} for a newer format, saying which version wrote it
      */
-    static JobRecord fromJsonDeferred(String text, Supplier<String> source) {
+    static JobRecord fromJsonDeferred(String text, Supplier<JobRecord> source) {
         Map<?, ?> json = jobObject(Json.parse(text, DEFERRED));
         field(json, "command");
         if (json.containsKey("classpath")) {
@@ -294,13 +292,13 @@ public final class JobRecord {
     private static final class Deferred {
         private volatile Large value;
         /** Reads the {@code job.json} again; null once the value is known. */
-        private Supplier<String> source;
+        private Supplier<JobRecord> source;
 
         Deferred(Large value) {
             this.value = value;
         }
 
-        Deferred(Supplier<String> source) {
+        Deferred(Supplier<JobRecord> source) {
             this.source = source;
         }
 
@@ -311,7 +309,7 @@ public final class JobRecord {
                 synchronized (this) {
                     v = value;
                     if (v == null) {
-                        JobRecord again = fromJson(source.get());
+                        JobRecord again = source.get();
                         if (!again.sameJob(owner)) {
                             throw new PersistException("Job '" + owner.name + "' was replaced by another job of that"
                                     + " name (submitted " + again.submitted + ") since it was opened: open it again");

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /** The jobs under one home directory: creating, opening, listing, and deriving their states. */
@@ -341,9 +342,8 @@ final class JobStore implements Jobs {
 
     /**
      * Reads and checks {@code job.json}; null if the directory holds no job yet. The record's
-     * command and class path, which listing and status do not need, are read again when first
-     * asked for; what is wrong with them then is an {@link IllegalArgumentException}, which
-     * {@link #unusable} turns into the error to throw.
+     * command and class path, which listing and status do not need, are read again (and checked)
+     * when first asked for.
      */
     JobRecord readRecord(String name, Path dir) {
         return readRecord(name, dir, false);
@@ -355,24 +355,33 @@ final class JobStore implements Jobs {
         if (text == null) {
             return null;
         }
-        JobRecord record;
-        try {
-            record = JobRecord.fromJsonDeferred(text, () -> {
-                String again = readJobJson(name, dir, false);
-                if (again == null) {
-                    throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                            + " is gone");
-                }
-                return again;
-            });
-        } catch (IllegalArgumentException e) {
-            throw unusable(name, dir, e);
-        }
+        JobRecord record = parse(name, dir, () -> JobRecord.fromJsonDeferred(text, () -> readFullRecord(name, dir)));
         if (!record.name().equals(name)) {
             throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
                     + " describes a job named '" + record.name() + "'" + unusableHint(dir));
         }
         return record;
+    }
+
+    /** {@code job.json} read again, in full: the command and class path a listed record left out. */
+    private JobRecord readFullRecord(String name, Path dir) {
+        String text = readJobJson(name, dir, false);
+        if (text == null) {
+            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                    + " is gone; open the job again");
+        }
+        return parse(name, dir, () -> JobRecord.fromJson(text));
+    }
+
+    /** Runs a {@code job.json} reader, turning what is wrong with the file into the error to throw. */
+    private static JobRecord parse(String name, Path dir, Supplier<JobRecord> reader) {
+        try {
+            return reader.get();
+        } catch (IllegalArgumentException e) {
+            throw new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
+                    + " is unusable: " + e.getMessage()
+                    + (e instanceof JobRecord.NewerFormatException ? "" : unusableHint(dir)), e);
+        }
     }
 
     /** The text of {@code job.json}, after checking the directory if need be; null if the directory holds no job yet. */
@@ -394,19 +403,6 @@ final class JobStore implements Jobs {
 
     private static String what(String name) {
         return "job '" + name + "'";
-    }
-
-    /**
-     * @param name the job's name
-     * @param dir its directory
-     * @param e what is wrong with its {@code job.json}, from reading it or from a part of its record
-     *     read later
-     * @return the error to throw
-     */
-    static PersistException unusable(String name, Path dir, IllegalArgumentException e) {
-        return new PersistException("Cannot read job '" + name + "': " + dir.resolve(JobDir.JOB_JSON)
-                + " is unusable: " + e.getMessage()
-                + (e instanceof JobRecord.NewerFormatException ? "" : unusableHint(dir)), e);
     }
 
     private static String unusableHint(Path dir) {

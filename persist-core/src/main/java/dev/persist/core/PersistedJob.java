@@ -475,16 +475,9 @@ final class PersistedJob<T> implements Job<T> {
             return s.toString();
         }
         line(s, "Backend", r.backend() + describe(r));
-        List<String> command;
-        PinnedClasspath cp;
-        try {
-            command = r.command();
-            cp = r.classpath();
-        } catch (IllegalArgumentException e) {
-            throw JobStore.unusable(name, dir.path(), e);
-        }
-        line(s, "Runs", r.kind() == JobKind.COMMAND ? "command " + String.join(" ", command)
+        line(s, "Runs", r.kind() == JobKind.COMMAND ? "command " + String.join(" ", r.command())
                 : dir.has(JobDir.JSHELL_CLASSES) ? "Java task from JShell" : "Java task");
+        PinnedClasspath cp = r.classpath();
         if (!cp.entries().isEmpty()) {
             line(s, "Snapshot", cp.entries().size() + " class path entries pinned in " + dir.file(JobDir.CLASSPATH)
                     + (cp.skipped().isEmpty() ? "" : "; not pinned: " + cp.describeSkipped()));

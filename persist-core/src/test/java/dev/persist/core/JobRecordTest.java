@@ -106,7 +106,7 @@ class JobRecordTest {
 
         JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> {
             reads.incrementAndGet();
-            return json;
+            return JobRecord.fromJson(json);
         });
 
         assertEquals(0, reads.get());
@@ -125,7 +125,7 @@ class JobRecordTest {
                 .replace("\"format\": 2", "\"format\": 1").replaceAll("\"classpath(Skipped)?\": \\[\\],\n", "");
         assertTrue(!json.contains("classpath"), json);
 
-        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> json);
+        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> JobRecord.fromJson(json));
 
         assertEquals(PinnedClasspath.NONE, deferred.classpath());
         assertEquals(List.of("java", "-cp", "a b", "x\"y"), deferred.command());
@@ -135,13 +135,13 @@ class JobRecordTest {
     void aDeferredRecordChecksTheSyntaxAndPresenceOfWhatItLeavesOut() {
         String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson();
         IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
-                () -> JobRecord.fromJsonDeferred(json.replace("\"size\": 1234", "\"size\": 1234,"), () -> json));
+                () -> JobRecord.fromJsonDeferred(json.replace("\"size\": 1234", "\"size\": 1234,"), () -> JobRecord.fromJson(json)));
         assertTrue(syntax.getMessage().startsWith("Invalid JSON at character "), syntax.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> JobRecord.fromJsonDeferred(json.replace("\"classpathSkipped\"", "\"skipped\""), () -> json));
+                () -> JobRecord.fromJsonDeferred(json.replace("\"classpathSkipped\"", "\"skipped\""), () -> JobRecord.fromJson(json)));
         assertEquals("'classpathSkipped' is missing", missing.getMessage());
         IllegalArgumentException newer = assertThrows(JobRecord.NewerFormatException.class,
-                () -> JobRecord.fromJsonDeferred("{\"format\": 3}", () -> json));
+                () -> JobRecord.fromJsonDeferred("{\"format\": 3}", () -> JobRecord.fromJson(json)));
         assertTrue(newer.getMessage().contains("(format 3;"), newer.getMessage());
     }
 
@@ -149,7 +149,7 @@ class JobRecordTest {
     void whatIsWrongWithADeferredClasspathIsReportedWhenItIsRead() {
         String json = record(JobKind.JAVA, JobOptions.backend("local")).toJson().replace(HASH, "../../../etc/passwd");
 
-        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> json);
+        JobRecord deferred = JobRecord.fromJsonDeferred(json, () -> JobRecord.fromJson(json));
 
         assertEquals("job-1", deferred.name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, deferred::classpath);
@@ -162,7 +162,7 @@ class JobRecordTest {
         String replaced = new JobRecord("job-1", "local", JobKind.JAVA, first.submitted().plusSeconds(60), "host",
                 "/work dir", List.of("other"), PinnedClasspath.NONE, JobOptions.backend("local"), Map.of()).toJson();
 
-        JobRecord deferred = JobRecord.fromJsonDeferred(first.toJson(), () -> replaced);
+        JobRecord deferred = JobRecord.fromJsonDeferred(first.toJson(), () -> JobRecord.fromJson(replaced));
 
         PersistException e = assertThrows(PersistException.class, deferred::command);
         assertEquals("Job 'job-1' was replaced by another job of that name (submitted 2026-11-25T10:01:00.123Z)"
