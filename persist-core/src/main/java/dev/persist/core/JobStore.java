@@ -67,7 +67,7 @@ final class JobStore implements Jobs {
         this.codec = Objects.requireNonNull(codec, "codec is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.snapshots = new Snapshots(home);
-        this.archives = new RunnerArchives(home);
+        this.archives = new RunnerArchives(home, jobsDir);
     }
 
     @Override

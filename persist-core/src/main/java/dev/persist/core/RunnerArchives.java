@@ -55,11 +55,16 @@ final class RunnerArchives {
 
     private final Path home;
     private final Path dir;
+    private final Path jobsDir;
 
-    /** @param home the Persist home */
-    RunnerArchives(Path home) {
+    /**
+     * @param home the Persist home
+     * @param jobsDir its jobs directory
+     */
+    RunnerArchives(Path home, Path jobsDir) {
         this.home = home;
         this.dir = home.resolve(DIRECTORY);
+        this.jobsDir = jobsDir;
     }
 
     /**
@@ -105,7 +110,7 @@ final class RunnerArchives {
 
     /** Renames a finished dump of the key to the archive, naming its job; deletes those that cannot be trusted. */
     private boolean adoptDump(String key, Path archive) throws IOException {
-        try (DirectoryStream<Path> dumps = Files.newDirectoryStream(dir, key + ".*" + DUMP_SUFFIX)) {
+        try (DirectoryStream<Path> dumps = dumps(key)) {
             for (Path dump : dumps) {
                 Optional<Boolean> complete = dumpComplete(dump, key);
                 if (complete.isEmpty()) {
@@ -145,13 +150,18 @@ final class RunnerArchives {
     }
 
     private Path classpathOf(String job) {
-        return home.resolve("jobs").resolve(job).resolve(JobDir.CLASSPATH);
+        return jobsDir.resolve(job).resolve(JobDir.CLASSPATH);
     }
 
     private boolean dumpInProgress(String key) throws IOException {
-        try (DirectoryStream<Path> dumps = Files.newDirectoryStream(dir, key + ".*" + DUMP_SUFFIX)) {
+        try (DirectoryStream<Path> dumps = dumps(key)) {
             return dumps.iterator().hasNext();
         }
+    }
+
+    /** The dumps of the key, {@code <key>.<job>.dump}. */
+    private DirectoryStream<Path> dumps(String key) throws IOException {
+        return Files.newDirectoryStream(dir, key + ".*" + DUMP_SUFFIX);
     }
 
     /** The name of the job that writes a dump, from the dump's file name. */
@@ -169,7 +179,7 @@ final class RunnerArchives {
         if (!JobNames.isValid(job)) {
             return Optional.of(false);
         }
-        JobDir jobDir = new JobDir(home.resolve("jobs").resolve(job));
+        JobDir jobDir = new JobDir(jobsDir.resolve(job));
         try {
             Optional<Integer> exit = jobDir.exitStatus();
             if (exit.isPresent()) {

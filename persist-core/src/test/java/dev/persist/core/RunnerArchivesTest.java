@@ -41,7 +41,7 @@ class RunnerArchivesTest {
         Files.createDirectories(home.resolve("jobs"));
         pinned = new PinnedClasspath(List.of(new PinnedClasspath.Entry("/app/a.jar", "a".repeat(64), 3)), List.of());
         classpath = pinned.sharedPath(home);
-        archives = new RunnerArchives(home);
+        archives = new RunnerArchives(home, home.resolve("jobs"));
     }
 
     private List<String> options(String job, String... jvmOptions) throws IOException {
@@ -139,6 +139,31 @@ class RunnerArchivesTest {
         job("mine", 0); // exited without writing an archive: the placeholder stays empty
         assertEquals("-XX:ArchiveClassesAtExit=" + dump("third"), options("third").get(1));
         assertFalse(Files.exists(dump("mine")));
+    }
+
+    @Test
+    void aDumpWhoseJobHasADamagedExitMarkerIsNotTrusted() throws IOException {
+        options("damaged");
+        jvmDumps("damaged");
+        job("damaged", null);
+        Files.writeString(home.resolve("jobs").resolve("damaged").resolve(JobDir.EXIT), "garbage\n");
+
+        assertEquals("-XX:ArchiveClassesAtExit=" + dump("next"), options("next").get(1));
+        assertFalse(Files.exists(dump("damaged")));
+    }
+
+    @Test
+    void anArchiveWhoseMakerFileIsDamagedOrMissingIsMadeAgain() throws IOException {
+        options("maker");
+        jvmDumps("maker");
+        job("maker", 0);
+        options("user");
+        assertTrue(Files.exists(archive()));
+        Path maker = cds().resolve(key() + RunnerArchives.MAKER_SUFFIX);
+
+        Files.writeString(maker, "../escape");
+        assertEquals("-XX:ArchiveClassesAtExit=" + dump("after-damage"), options("after-damage").get(1));
+        assertEquals(List.of("KEY.after-damage.dump"), files());
     }
 
     @Test
