@@ -5,7 +5,6 @@ import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import dev.persist.spi.JobRef;
 import dev.persist.spi.LaunchRequest;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code local} backend: each job is a detached process session on this machine, queued so
@@ -22,8 +22,13 @@ import java.util.Objects;
  *
  * <p>A job is started as {@code setsid /bin/sh queue.sh ... run.sh ...} with standard input from
  * {@code /dev/null} and its output appended to files, so it survives the submitting JVM, its
- * terminal and SIGHUP. Its handle is the session leader's pid, start time and boot id; its
- * processes are the members of that session.
+ * terminal and SIGHUP. Its processes are the members of its session; the session is identified by
+ * its leader's pid, start time and boot id.
+ *
+ * <p>{@link #launch} hands the job to the home's {@link LocalSpawner} when one runs, and returns
+ * as soon as the spawner has taken it, without waiting for a process to start; the spawner records
+ * the session in the job directory. Otherwise it starts the job itself, records the session in the
+ * handle, and starts a spawner for the submissions after it.
  *
  * <p>Options: {@code slots} (a positive integer) is how many jobs may run at once, as seen by
  * this job; the default comes from {@code local.slots} in {@code <home>/config.properties}, else
@@ -38,17 +43,22 @@ public final class LocalJobManager implements JobManager {
     /** How long cancelled processes may take to exit after TERM before they are killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
+    /** How often {@link #cancel} looks whether the spawner started a job it is waiting for. */
+    private static final long SPAWNER_POLL_MILLIS = 10;
+
     private final ProcessTable processes;
     private final LocalQueue queue;
+    private final SpawnerClient spawners;
 
     /** Creates the backend; cheap, with no side effects. */
     public LocalJobManager() {
-        this(new ProcessTable(), new LocalQueue());
+        this(new ProcessTable(), new LocalQueue(), new SpawnerClient());
     }
 
-    LocalJobManager(ProcessTable processes, LocalQueue queue) {
+    LocalJobManager(ProcessTable processes, LocalQueue queue, SpawnerClient spawners) {
         this.processes = Objects.requireNonNull(processes, "processes is null");
         this.queue = Objects.requireNonNull(queue, "queue is null");
+        this.spawners = Objects.requireNonNull(spawners, "spawners is null");
     }
 
     @Override
@@ -83,15 +93,22 @@ public final class LocalJobManager implements JobManager {
         argv.add(ticket);
         argv.add(Integer.toString(slots));
         argv.addAll(request.command());
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(request.workingDirectory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(request.stdout().toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(request.stderr().toFile()));
-        builder.environment().putAll(request.environment());
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(request.environment());
+        SpawnRequest spawn = new SpawnRequest(argv, request.workingDirectory(), environment, request.stdout(),
+                request.stderr(), request.directory().resolve(Session.FILE), LocalQueue.ticketFile(queueDir, ticket));
+        Map<String, String> handle = new HashMap<>();
+        handle.put("bootId", processes.bootId());
+        handle.put("host", hostName());
+        handle.put("ticket", ticket);
+        Optional<String> spawner = spawners.offer(request.home(), spawn);
+        if (spawner.isPresent()) {
+            handle.put("spawner", spawner.get());
+            return handle;
+        }
         Process process;
         try {
-            process = builder.start();
+            process = spawn.processBuilder().start();
         } catch (IOException | RuntimeException e) {
             queue.withdraw(queueDir, ticket);
             throw e;
@@ -99,12 +116,10 @@ public final class LocalJobManager implements JobManager {
         long pid = process.pid();
         // The start time is fixed at fork, before setsid and sh exec: read it while the pid is ours.
         long startTicks = processes.stat(pid).map(ProcessTable.Stat::startTicks).orElse(-1L);
-        Map<String, String> handle = new HashMap<>();
         handle.put("pid", Long.toString(pid));
         handle.put("startTicks", Long.toString(startTicks));
-        handle.put("bootId", processes.bootId());
-        handle.put("host", hostName());
-        handle.put("ticket", ticket);
+        // The next submissions hand their jobs to a spawner instead of waiting for a process to start.
+        spawners.start(request.home());
         return handle;
     }
 
@@ -114,12 +129,12 @@ public final class LocalJobManager implements JobManager {
         String host = hostName();
         Map<String, BackendState> states = new HashMap<>();
         for (JobRef job : jobs) {
-            states.put(job.name(), state(Handle.of(job), bootId, host));
+            states.put(job.name(), state(job, Handle.of(job), bootId, host));
         }
         return states;
     }
 
-    private BackendState state(Handle handle, String bootId, String host) {
+    private BackendState state(JobRef job, Handle handle, String bootId, String host) throws IOException {
         if (!handle.host().equals(host)) {
             return new BackendState(BackendState.Phase.ACTIVE, "on host " + handle.host()
                     + ", which cannot be checked from " + host);
@@ -127,19 +142,41 @@ public final class LocalJobManager implements JobManager {
         if (!handle.bootId().equals(bootId)) {
             return new BackendState(BackendState.Phase.GONE, "the machine rebooted since the job started");
         }
-        if (handle.startTicks() >= 0 && processes.isAlive(handle.pid(), handle.startTicks())) {
+        Optional<Session> session = handle.session(job);
+        if (session.isEmpty()) {
+            if (processes.isAlive(handle.spawnerPid(), handle.spawnerStartTicks())) {
+                return new BackendState(BackendState.Phase.PENDING, waitingForSpawner(handle));
+            }
+            session = handle.session(job); // it may have recorded the job just before it ended
+            if (session.isEmpty()) {
+                return new BackendState(BackendState.Phase.FAILED, "the local spawner (pid " + handle.spawnerPid()
+                        + ") ended before it started the job");
+            }
+        }
+        Session started = session.get();
+        if (!started.isStarted()) {
+            return new BackendState(BackendState.Phase.FAILED, "the job could not be started: " + started.failure());
+        }
+        if (started.startTicks() >= 0 && processes.isAlive(started.pid(), started.startTicks())) {
             return BackendState.of(BackendState.Phase.ACTIVE);
         }
         return BackendState.of(BackendState.Phase.GONE);
     }
 
+    private static String waitingForSpawner(Handle handle) {
+        return "waiting for the local spawner (pid " + handle.spawnerPid() + ") to start it";
+    }
+
     @Override
     public String describe(JobRef job) throws IOException {
         Handle handle = Handle.of(job);
-        BackendState state = state(handle, processes.bootId(), hostName());
-        String where = "session " + handle.pid() + " on " + handle.host();
+        BackendState state = state(job, handle, processes.bootId(), hostName());
+        Optional<Session> session = handle.session(job);
+        String where = session.filter(Session::isStarted).map(s -> "session " + s.pid()).orElse("no session") + " on "
+                + handle.host() + (handle.spawnerPid() > 0 ? " (started by the local spawner, pid " + handle.spawnerPid() + ")" : "");
         return switch (state.phase()) {
             case ACTIVE -> where + (state.detail().isEmpty() ? ", alive" : ", " + state.detail());
+            case PENDING -> where + ", " + state.detail();
             default -> where + ", no longer running" + (state.detail().isEmpty() ? "" : " (" + state.detail() + ")");
         };
     }
@@ -152,13 +189,17 @@ public final class LocalJobManager implements JobManager {
             throw new IOException("Job '" + job.name() + "' runs on host " + handle.host()
                     + "; cancel it there (this is " + host + ")");
         }
+        boolean rebooted = !handle.bootId().equals(processes.bootId());
+        Optional<Session> session = rebooted ? Optional.empty() : awaitSession(job, handle);
         // After a reboot nothing of the job is left; a pid with another start time belongs to
         // another process, and the job's session is gone. Otherwise, while any member of the
         // session lives, the kernel does not reuse its id, so every member found now is the job's.
-        boolean rebooted = !handle.bootId().equals(processes.bootId());
-        boolean reused = processes.stat(handle.pid()).filter(s -> s.startTicks() != handle.startTicks()).isPresent();
-        if (!rebooted && !reused) {
-            new SessionKiller(processes).kill(handle.pid(), STOP_GRACE);
+        if (session.isPresent() && session.get().isStarted()) {
+            Session started = session.get();
+            boolean reused = processes.stat(started.pid()).filter(s -> s.startTicks() != started.startTicks()).isPresent();
+            if (!reused) {
+                new SessionKiller(processes).kill(started.pid(), STOP_GRACE);
+            }
         }
         // A job killed before its gate took its ticket would hold up the jobs behind it.
         if (handle.ticket() != null) {
@@ -166,22 +207,74 @@ public final class LocalJobManager implements JobManager {
         }
     }
 
+    /**
+     * @return the job's session; for a job handed to the spawner, once the spawner recorded it
+     *     (within {@link #STOP_GRACE}), or empty if the spawner ended without starting it
+     * @throws IOException if the spawner, alive, has not started it in that time
+     */
+    private Optional<Session> awaitSession(JobRef job, Handle handle) throws IOException {
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        while (true) {
+            Optional<Session> session = handle.session(job);
+            if (session.isPresent() || !processes.isAlive(handle.spawnerPid(), handle.spawnerStartTicks())) {
+                return session.isPresent() ? session : handle.session(job);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("Job '" + job.name() + "' is still " + waitingForSpawner(handle)
+                        + " after " + STOP_GRACE.toSeconds() + " s; cancel it again later");
+            }
+            try {
+                Thread.sleep(SPAWNER_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for the local spawner to start job '" + job.name() + "'", e);
+            }
+        }
+    }
+
     private String hostName() throws IOException {
         return processes.hostName();
     }
 
-    /** The handle {@link #launch} returns, read back; {@code ticket} is null for handles written before tickets. */
-    private record Handle(long pid, long startTicks, String bootId, String host, String ticket) {
+    /**
+     * The handle {@link #launch} returns, read back: a job started by its submitter has its
+     * session's {@code pid} and {@code startTicks}; a job handed to the spawner has the spawner's
+     * ({@code spawner}: {@code PID/START_TICKS}) and its session in the job's {@link Session} file.
+     * {@code ticket} is null for handles written before tickets.
+     */
+    private record Handle(long pid, long startTicks, long spawnerPid, long spawnerStartTicks, String bootId,
+            String host, String ticket) {
+
         static Handle of(JobRef job) throws IOException {
             Map<String, String> h = job.handle();
             try {
-                return new Handle(Long.parseLong(h.get("pid")), Long.parseLong(h.get("startTicks")),
-                        Objects.requireNonNull(h.get("bootId")), Objects.requireNonNull(h.get("host")),
-                        LocalQueue.checkTicket(h.get("ticket")));
-            } catch (IllegalArgumentException | NullPointerException e) {
+                String spawner = h.get("spawner");
+                long spawnerPid = -1;
+                long spawnerStartTicks = -1;
+                long pid = -1;
+                long startTicks = -1;
+                if (spawner != null) {
+                    int slash = spawner.indexOf('/');
+                    spawnerPid = Long.parseLong(spawner.substring(0, slash));
+                    spawnerStartTicks = Long.parseLong(spawner.substring(slash + 1));
+                } else {
+                    pid = Long.parseLong(h.get("pid"));
+                    startTicks = Long.parseLong(h.get("startTicks"));
+                }
+                return new Handle(pid, startTicks, spawnerPid, spawnerStartTicks, Objects.requireNonNull(h.get("bootId")),
+                        Objects.requireNonNull(h.get("host")), LocalQueue.checkTicket(h.get("ticket")));
+            } catch (IllegalArgumentException | NullPointerException | IndexOutOfBoundsException e) {
                 throw new IOException("Job '" + job.name() + "' has an invalid local handle " + h
-                        + "; expected pid, startTicks, bootId, host and a queue ticket");
+                        + "; expected pid and startTicks or spawner, bootId, host and a queue ticket");
             }
+        }
+
+        /** @return the job's session, or empty while the spawner has not recorded it */
+        Optional<Session> session(JobRef job) throws IOException {
+            if (spawnerPid < 0) {
+                return Optional.of(Session.started(pid, startTicks));
+            }
+            return Session.read(job.directory().resolve(Session.FILE));
         }
     }
 

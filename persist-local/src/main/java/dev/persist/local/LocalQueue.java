@@ -110,7 +110,8 @@ final class LocalQueue {
         return ticket;
     }
 
-    private static Path ticketFile(Path queueDir, String ticket) {
+    /** @return the file of a ticket: the job waits on it until it takes a slot */
+    static Path ticketFile(Path queueDir, String ticket) {
         return queueDir.resolve(ticket + ".wait");
     }
 

@@ -27,7 +27,7 @@ class LocalJobManagerTest {
     Path home;
 
     private final ProcessTable processes = new ProcessTable();
-    private final LocalJobManager manager = new LocalJobManager(processes, new LocalQueue());
+    private final LocalJobManager manager = new LocalJobManager(processes, new LocalQueue(), new SpawnerClient());
 
     private JobRef ref(long pid, long startTicks, String bootId, String host) {
         return ref(Map.of("pid", Long.toString(pid), "startTicks", Long.toString(startTicks), "bootId", bootId, "host", host));
@@ -85,7 +85,69 @@ class LocalJobManagerTest {
     void aCorruptHandleIsReportedWithItsFields() {
         JobRef broken = ref(Map.of("pid", "x"));
         IOException e = assertThrows(IOException.class, () -> manager.query(List.of(broken)));
-        assertTrue(e.getMessage().contains("expected pid, startTicks, bootId, host and a queue ticket"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected pid and startTicks or spawner, bootId, host and a queue ticket"), e.getMessage());
+    }
+
+    /** A handle of a job handed to a spawner with the given identity; its session is in the job's session file. */
+    private JobRef spawned(long spawnerPid, long spawnerStartTicks) throws IOException {
+        Files.createDirectories(home.resolve("jobs/j"));
+        return ref(Map.of("spawner", spawnerPid + "/" + spawnerStartTicks, "bootId", processes.bootId(),
+                "host", processes.hostName()));
+    }
+
+    private void recordSession(Session session) throws IOException {
+        session.write(home.resolve("jobs/j").resolve(Session.FILE));
+    }
+
+    @Test
+    void aJobWaitingForALiveSpawnerIsPendingThenItsSessionCounts() throws IOException {
+        JobRef job = spawned(self().pid(), self().startTicks());
+        BackendState waiting = query(job);
+        assertEquals(Phase.PENDING, waiting.phase());
+        assertEquals("waiting for the local spawner (pid " + self().pid() + ") to start it", waiting.detail());
+
+        recordSession(Session.started(self().pid(), self().startTicks()));
+        assertEquals(Phase.ACTIVE, query(job).phase());
+        assertTrue(manager.describe(job).startsWith("session " + self().pid() + " on "), manager.describe(job));
+        recordSession(Session.started(self().pid(), self().startTicks() - 1));
+        assertEquals(Phase.GONE, query(job).phase(), "a reused pid is not the job's session");
+    }
+
+    @Test
+    void cancelGivesUpSayingWhyWhenALiveSpawnerDoesNotStartTheJob() throws IOException {
+        JobRef job = spawned(self().pid(), self().startTicks());
+        IOException e = assertThrows(IOException.class, () -> manager.cancel(job));
+        assertEquals("Job 'j' is still waiting for the local spawner (pid " + self().pid() + ") to start it after 5 s; "
+                + "cancel it again later", e.getMessage());
+    }
+
+    @Test
+    void aJobWhoseSpawnerEndedBeforeStartingItFailsSayingSo() throws IOException, InterruptedException {
+        Process gone = new ProcessBuilder("true").start();
+        assertTrue(gone.waitFor(30, TimeUnit.SECONDS), "true did not exit");
+        BackendState state = query(spawned(gone.pid(), 1));
+        assertEquals(Phase.FAILED, state.phase());
+        assertEquals("the local spawner (pid " + gone.pid() + ") ended before it started the job", state.detail());
+    }
+
+    @Test
+    void aJobTheSpawnerCouldNotStartFailsWithTheReason() throws IOException {
+        JobRef job = spawned(self().pid(), self().startTicks());
+        recordSession(Session.failed("Cannot run program \"setsid\": error=2,\nNo such file or directory"));
+        BackendState state = query(job);
+        assertEquals(Phase.FAILED, state.phase());
+        assertEquals("the job could not be started: Cannot run program \"setsid\": error=2, No such file or directory",
+                state.detail());
+        manager.cancel(job); // nothing to stop
+    }
+
+    @Test
+    void aDamagedSessionFileIsReportedWithWhatItShouldHold() throws IOException {
+        JobRef job = spawned(self().pid(), self().startTicks());
+        Files.writeString(home.resolve("jobs/j").resolve(Session.FILE), "started twelve");
+        IOException e = assertThrows(IOException.class, () -> query(job));
+        assertTrue(e.getMessage().endsWith(": 'started twelve'; expected 'started PID START_TICKS' or 'failed MESSAGE'"),
+                e.getMessage());
     }
 
     @Test

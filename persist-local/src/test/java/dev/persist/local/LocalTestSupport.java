@@ -104,11 +104,20 @@ final class LocalTestSupport {
         }
     }
 
-    /** The session (= process group) the local backend recorded for a job in its job.json. */
+    /**
+     * The session (= process group) the local backend recorded for a job: in its job.json when
+     * the submitter started it, else in the session file the spawner writes, waited for.
+     */
     static long jobSession(Job<?> job) {
         try {
             String json = Files.readString(job.directory().resolve(JobDir.JOB_JSON));
-            return Long.parseLong(JobRecord.fromJson(json).handle().get("pid"));
+            String pid = JobRecord.fromJson(json).handle().get("pid");
+            if (pid != null) {
+                return Long.parseLong(pid);
+            }
+            Path file = job.directory().resolve(Session.FILE);
+            JobTesting.awaitFile(file, Duration.ofSeconds(30));
+            return Session.read(file).orElseThrow().pid();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,209 @@
+package dev.persist.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.persist.Job;
+import dev.persist.JobStatus;
+import dev.persist.core.JobDir;
+import dev.persist.core.JobRecord;
+import dev.persist.core.JobTesting;
+import dev.persist.local.LocalTestSupport.ChildJvm;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The local spawner, for real: jobs handed to it, what happens when it fails or goes, and its end. */
+class SpawnerTest extends LocalJobTestBase {
+
+    private final ProcessTable processes = new ProcessTable();
+
+    private static Map<String, String> handle(Job<?> job) {
+        try {
+            return JobRecord.fromJson(Files.readString(job.directory().resolve(JobDir.JOB_JSON))).handle();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the spawner's pid from the handle of a job handed to it */
+    private static long spawnerPid(Job<?> job) {
+        String spawner = handle(job).get("spawner");
+        assertTrue(spawner != null, () -> "job '" + job.name() + "' was not handed to a spawner: " + handle(job));
+        return Long.parseLong(spawner.substring(0, spawner.indexOf('/')));
+    }
+
+    /** @return the home's spawner socket, once there is one */
+    private Path awaitSocket() {
+        return JobTesting.waitFor(() -> {
+            try (Stream<Path> files = Files.list(home.resolve("local"))) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".sock")).findFirst()
+                        .filter(socket -> !Files.exists(Path.of(socket.toString().replace(".sock", ".starting"))));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }, GENEROUS, () -> "a spawner listening in " + home.resolve("local"));
+    }
+
+    /** Persists a first job, which its submitter starts, and waits for the spawner that it starts in turn. */
+    private Path startSpawner() {
+        Job<String> first = jobs.persist("first", local(), () -> "first");
+        assertTrue(handle(first).containsKey("pid"), "with no spawner yet, the submitter starts the job: " + handle(first));
+        Path socket = awaitSocket();
+        assertEquals("first", first.fetch());
+        return socket;
+    }
+
+    private void awaitDeath(long pid) {
+        LocalTestSupport.waitFor(() -> processes.stat(pid).filter(s -> !s.isZombie()).isEmpty(), GENEROUS,
+                "process " + pid + " to exit");
+    }
+
+    @Test
+    void theFirstJobStartsASpawnerWhichStartsTheJobsAfterIt() throws IOException {
+        startSpawner();
+        Job<Integer> second = jobs.persist("second", local(), () -> 6 * 7);
+
+        assertFalse(handle(second).containsKey("pid"), "the submitter did not start it: " + handle(second));
+        long spawner = spawnerPid(second);
+        assertEquals(42, second.fetch());
+        Session session = Session.read(second.directory().resolve(Session.FILE)).orElseThrow();
+        assertTrue(session.isStarted(), session::toString);
+        assertEquals(JobStatus.DONE, second.status());
+        JobTesting.assertMentions(second.info(), "started by the local spawner, pid " + spawner);
+    }
+
+    @Test
+    void aJobHandedToTheSpawnerSurvivesSigkillOfItsSubmitterAtOnce() {
+        startSpawner();
+        try (ChildJvm submitter = ChildJvm.start(List.of(), scratch, Map.of(), tmp.resolve("submitter.stderr"),
+                SubmitterMain.class, "linger", home.toString(), "killed")) {
+            submitter.awaitLine(GENEROUS, "SUBMITTED");
+            submitter.process().destroyForcibly();
+            assertEquals(137, submitter.awaitExit(GENEROUS), "the submitter died of SIGKILL");
+        }
+        Job<?> job = jobs.open("killed");
+        spawnerPid(job);
+        assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
+        assertEquals("survived", job.fetch());
+    }
+
+    @Test
+    void aKilledSpawnerIsReplacedAndSubmittersStartJobsThemselvesMeanwhile() {
+        startSpawner();
+        Job<String> handed = jobs.persist("handed", local(), () -> "handed");
+        long killed = spawnerPid(handed);
+        assertEquals("handed", handed.fetch());
+        LocalTestSupport.run("kill", "-KILL", Long.toString(killed));
+        awaitDeath(killed);
+
+        Job<String> direct = jobs.persist("direct", local(), () -> "direct");
+        assertTrue(handle(direct).containsKey("pid"), "with its spawner dead, the submitter starts the job: " + handle(direct));
+        assertEquals("direct", direct.fetch());
+        awaitSocket();
+        Job<String> again = JobTesting.waitFor(() -> {
+            Job<String> job = jobs.persist("again-" + System.nanoTime(), local(), () -> "again");
+            return handle(job).containsKey("spawner") ? Optional.of(job) : Optional.empty();
+        }, GENEROUS, () -> "a job handed to a new spawner");
+        assertNotEquals(killed, spawnerPid(again));
+        assertEquals("again", again.fetch());
+    }
+
+    @Test
+    void theSpawnerStopsWhenItsSocketIsRemoved() throws IOException {
+        Path socket = startSpawner();
+        Job<String> handed = jobs.persist("handed", local(), () -> "handed");
+        long spawner = spawnerPid(handed);
+        assertEquals("handed", handed.fetch());
+
+        Files.delete(socket);
+
+        awaitDeath(spawner);
+    }
+
+    @Test
+    void theSpawnerStopsWhenIdleAndSaysWhy() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("spawner"));
+        Path log = dir.resolve("log");
+        try (ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
+                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.starting").toString(), "1")) {
+            assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
+        }
+        JobTesting.assertMentions(Files.readString(log), "stopping: idle for 1 s");
+        assertFalse(Files.exists(dir.resolve("s.sock")), "it removed its socket");
+    }
+
+    @Test
+    void aProcessTheSpawnerCannotStartIsRecordedAsAFailureAndItsTicketWithdrawn() throws IOException {
+        startSpawner();
+        Path jobDir = Files.createDirectory(tmp.resolve("job"));
+        Path ticket = Files.createFile(tmp.resolve("ticket.wait"));
+        Path session = jobDir.resolve(Session.FILE);
+        SpawnRequest request = new SpawnRequest(List.of("true"), tmp.resolve("no such directory"), Map.of(),
+                jobDir.resolve("stdout"), jobDir.resolve("stderr"), session, ticket);
+
+        assertTrue(new SpawnerClient().offer(home, request).isPresent(), "the spawner took it");
+
+        JobTesting.awaitFile(session, GENEROUS);
+        Session failed = Session.read(session).orElseThrow();
+        assertFalse(failed.isStarted());
+        JobTesting.assertMentions(failed.failure(), "no such directory");
+        assertFalse(Files.exists(ticket), "the ticket was withdrawn, so no job waits for it");
+    }
+
+    @Test
+    void aRequestOfAnotherProtocolIsRefusedAndTheSpawnerServesOn() throws IOException {
+        Path socket = startSpawner();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
+            out.writeInt(LocalSpawner.PROTOCOL + 1);
+            out.writeUTF("something else");
+            out.flush();
+            assertEquals(-1, channel.read(ByteBuffer.allocate(1)), "the spawner closed the connection without answering");
+        }
+        Job<String> next = jobs.persist("next", local(), () -> "next");
+        spawnerPid(next);
+        assertEquals("next", next.fetch());
+    }
+
+    @Test
+    void submittersOfAnotherContextDoNotUseThisSpawner() throws IOException {
+        startSpawner();
+        SpawnRequest request = new SpawnRequest(List.of("true"), tmp, Map.of(), tmp.resolve("out"), tmp.resolve("err"),
+                tmp.resolve(Session.FILE), tmp.resolve("ticket.wait"));
+        assertEquals(Optional.empty(), new SpawnerClient("0123456789abcdef").offer(home, request));
+        assertNull(Session.read(tmp.resolve(Session.FILE)).orElse(null), "nothing was started");
+    }
+
+    @Test
+    void cancelStopsTheSessionOfAJobHandedToTheSpawner() {
+        startSpawner();
+        Job<String> job = jobs.persist("long", local(), pidThenSleep(scratchFile("pid"), Duration.ofMinutes(5)));
+        spawnerPid(job);
+        long runner = LocalTestSupport.awaitPid(scratch.resolve("pid"));
+        long session = LocalTestSupport.jobSession(job);
+
+        job.cancel();
+
+        assertEquals(JobStatus.CANCELLED, job.await(GENEROUS), job::info);
+        awaitDeath(runner);
+        assertEquals(List.of(), LocalTestSupport.sessionMembers(session));
+    }
+}
