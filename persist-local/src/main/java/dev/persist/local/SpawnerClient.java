@@ -165,7 +165,8 @@ final class SpawnerClient {
             }
             List<String> command = new ArrayList<>(List.of("setsid",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-XX:+IgnoreUnrecognizedVMOptions", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:-UsePerfData",
                     "-cp", classpath.get().toString(), LocalSpawner.class.getName(),
                     files.socket().toString(), files.lock().toString(), files.starting().toString(),
                     Long.toString(LocalSpawner.IDLE.toSeconds())));
