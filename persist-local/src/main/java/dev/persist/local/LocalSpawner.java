@@ -1,16 +1,15 @@
 package dev.persist.local;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -32,28 +31,32 @@ import jdk.net.UnixDomainPrincipal;
 /**
  * The local backend's spawner: a small detached JVM that starts jobs' processes for the JVMs that
  * submit them, so that {@code persist()} returns once the job is written and handed over, without
- * waiting for a process to start.
+ * waiting for a process to start, nor for the spawner.
  *
  * <p>It listens on a Unix domain socket in {@code <home>/local/} (mode 0700), serves only its own
- * user (checked with {@code SO_PEERCRED}), and holds a lock so that one spawner serves one socket. A
- * submission is a three-way handshake: the submitter sends a {@link SpawnRequest}; the spawner
- * answers with its pid and start time; the submitter says go. Only then does the spawner start the
- * process, and it records what it started (or why it could not) in the job's {@link Session} file.
- * A submitter that gets no answer, or cannot say go, starts the process itself: a job is started
- * exactly once. A submitter that said go may die at once: the job no longer depends on it.
+ * user (checked with {@code SO_PEERCRED}), and holds a lock so that one spawner serves one socket;
+ * before it listens it writes its pid and start time next to the socket ({@code .pid}), which
+ * submitters record in the handles of the jobs they hand over. A hand-over is one message: the
+ * protocol version, a {@link SpawnRequest} and {@link #END}, written by the submitter in one
+ * non-blocking write. The spawner starts the process only once it has read all of it, and records
+ * what it started (or why it could not) in the job's {@link Session} file. A submitter that cannot
+ * connect, or cannot write the whole message at once, starts the process itself: a job is started
+ * exactly once. Once the message is written, the submitter may die at once. If the spawner dies
+ * before it started the job, the job's status says so.
  *
  * <p>Every process it starts runs in its own session ({@code setsid}), as a direct start would;
  * the spawner itself runs with the resource limits, cgroup, namespaces and umask of the submitter
  * that started it, and submitters only use a spawner started from the same context (see
- * {@link SpawnerClient}). It exits after a time without requests ({@link #IDLE} when a submitter starts it), or as soon as its socket
- * is removed or replaced; the processes it started keep running.
+ * {@link SpawnerClient}). It stops after a time without requests ({@link #IDLE} when a submitter
+ * starts it), or as soon as its socket is removed or replaced: it removes the socket first, then
+ * serves the connections made before, so no hand-over is lost. The processes it started keep running.
  */
 final class LocalSpawner {
 
-    /** The version of the handshake; a submitter and a spawner of different versions never meet. */
-    static final int PROTOCOL = 1;
-    static final byte ACCEPTED = 'A';
-    static final byte GO = 'G';
+    /** The version of the message; a submitter and a spawner of different versions never meet. */
+    static final int PROTOCOL = 2;
+    /** The last byte of a hand-over: a message cut short is never taken for a request. */
+    static final byte END = 'E';
     /** How long a spawner stays without requests before it exits. */
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final long CHECK_MILLIS = 2_000;
@@ -64,13 +67,12 @@ final class LocalSpawner {
     private final Object socketKey;
     private final UserPrincipal owner;
     private final ProcessTable processes = new ProcessTable();
-    private final ProcessTable.Stat self;
     private final ExecutorService connections = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "persist-spawner-connection");
         thread.setDaemon(true);
         return thread;
     });
-    private volatile Instant lastRequest = Instant.now();
+    private Instant lastRequest = Instant.now();
 
     private LocalSpawner(ServerSocketChannel server, Path socket, Duration idle) throws IOException {
         this.server = server;
@@ -79,28 +81,29 @@ final class LocalSpawner {
         BasicFileAttributes attributes = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         this.socketKey = Objects.requireNonNull(attributes.fileKey(), "no file key for the socket");
         this.owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
-        this.self = processes.stat(ProcessHandle.current().pid())
-                .orElseThrow(() -> new IOException("/proc/self/stat cannot be read"));
     }
 
     /**
      * @param args the socket to listen on, the lock file that makes this spawner the only one on
-     *     it, the marker its starter created, which it deletes once it listens, and how many
-     *     seconds it stays without requests
+     *     it, the file to write its identity to, the marker its starter created, which it deletes
+     *     once it listens, and how many seconds it stays without requests
      */
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 4) {
-            System.err.println("usage: LocalSpawner SOCKET LOCK STARTING_MARKER IDLE_SECONDS");
+        if (args.length != 5) {
+            System.err.println("usage: LocalSpawner SOCKET LOCK IDENTITY STARTING_MARKER IDLE_SECONDS");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
-        Path starting = Path.of(args[2]);
-        Duration idle = Duration.ofSeconds(Long.parseLong(args[3]));
+        Path starting = Path.of(args[3]);
+        Duration idle = Duration.ofSeconds(Long.parseLong(args[4]));
         try (FileChannel lockChannel = FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {
                 return; // another spawner serves this socket
             }
+            ProcessTable.Stat self = new ProcessTable().stat(ProcessHandle.current().pid())
+                    .orElseThrow(() -> new IOException("/proc/self/stat cannot be read"));
+            SpawnerClient.writeIdentity(Path.of(args[2]), self.pid() + "/" + self.startTicks());
             Files.deleteIfExists(socket);
             try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 server.bind(UnixDomainSocketAddress.of(socket));
@@ -114,37 +117,43 @@ final class LocalSpawner {
         }
     }
 
-    private void serve() throws InterruptedException {
-        Thread watchdog = new Thread(this::closeWhenIdleOrReplaced, "persist-spawner-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        try {
+    private void serve() throws IOException, InterruptedException {
+        server.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
             while (true) {
-                SocketChannel channel = server.accept();
-                lastRequest = Instant.now();
-                connections.execute(() -> serve(channel));
+                selector.select(CHECK_MILLIS);
+                selector.selectedKeys().clear();
+                if (acceptPending()) {
+                    lastRequest = Instant.now();
+                }
+                String stop = !isOurSocket() ? "the socket was removed"
+                        : Duration.between(lastRequest, Instant.now()).compareTo(idle) >= 0 ? "idle for " + idle.toSeconds() + " s"
+                        : null;
+                if (stop != null) {
+                    deleteSocketIfOurs(); // no connection from here on
+                    acceptPending(); // those made before
+                    log("stopping: " + stop);
+                    break;
+                }
             }
-        } catch (AsynchronousCloseException e) {
-            log("stopping: " + (isOurSocket() ? "idle for " + idle.toSeconds() + " s" : "the socket was removed"));
-        } catch (IOException e) {
-            log("stopping: " + e);
         } finally {
-            deleteSocketIfOurs();
             connections.shutdown();
-            // Let handshakes under way finish and their processes start.
+            // Let the hand-overs under way finish and their processes start.
             connections.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 
-    private void closeWhenIdleOrReplaced() {
-        try {
-            while (isOurSocket() && Duration.between(lastRequest, Instant.now()).compareTo(idle) < 0) {
-                Thread.sleep(CHECK_MILLIS);
-            }
-            server.close();
-        } catch (InterruptedException | IOException e) {
-            log("watchdog: " + e);
+    /** @return whether there were connections waiting; each is served on a thread of its own */
+    private boolean acceptPending() throws IOException {
+        boolean accepted = false;
+        for (SocketChannel channel = server.accept(); channel != null; channel = server.accept()) {
+            channel.configureBlocking(true);
+            SocketChannel connection = channel;
+            connections.execute(() -> serve(connection));
+            accepted = true;
         }
+        return accepted;
     }
 
     private boolean isOurSocket() {
@@ -180,21 +189,16 @@ final class LocalSpawner {
                 return;
             }
             request = SpawnRequest.read(in);
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-            out.writeByte(ACCEPTED);
-            out.writeLong(self.pid());
-            out.writeLong(self.startTicks());
-            out.flush();
-            if (in.read() != GO) {
-                return; // the submitter starts the job itself, or has gone
+            if (in.read() != END) {
+                log("refused a request without its end");
+                return;
             }
         } catch (IOException | RuntimeException e) {
-            log("a submission failed: " + e);
+            log("a hand-over was cut short or invalid, and started nothing: " + e);
             return;
         }
         spawn(request);
     }
-
     private void spawn(SpawnRequest request) {
         Session session;
         try {

@@ -1,23 +1,22 @@
 package dev.persist.local;
 
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
 import java.net.URISyntaxException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
@@ -36,12 +35,11 @@ import java.util.Optional;
  * the same user and groups, umask, resource limits, CPU and memory affinity, capabilities, cgroup
  * and namespaces, as read from {@code /proc/self}, and the same persist-local code. Its files in
  * {@code <home>/local/} are named after a hash of that context: {@code spawner-HASH.sock},
- * {@code .lock}, {@code .starting} (while one starts) and {@code .log} (its messages).
+ * {@code .lock}, {@code .pid} (its identity), {@code .starting} (while one starts) and
+ * {@code .log} (its messages).
  */
 final class SpawnerClient {
 
-    /** How long a submitter waits for the spawner's answer before it starts the job itself. */
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
     /** A start marker older than this belongs to a spawner that never came up. */
     private static final Duration STARTING_STALE = Duration.ofSeconds(30);
     /** Unix domain socket paths are limited to 107 bytes on Linux. */
@@ -61,8 +59,8 @@ final class SpawnerClient {
         this.context = context;
     }
 
-    /** The files of one home's spawner for this context. */
-    private record SpawnerFiles(Path socket, Path lock, Path starting, Path log) {
+    /** The files of one home's spawner for this context; {@code identity} holds its {@code PID/START_TICKS}. */
+    private record SpawnerFiles(Path socket, Path lock, Path identity, Path starting, Path log) {
     }
 
     private Optional<SpawnerFiles> files(Path home) {
@@ -74,75 +72,78 @@ final class SpawnerClient {
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             return Optional.empty();
         }
-        return Optional.of(new SpawnerFiles(socket, dir.resolve("spawner-" + context + ".lock"),
-                dir.resolve("spawner-" + context + ".starting"), dir.resolve("spawner-" + context + ".log")));
+        String prefix = "spawner-" + context;
+        return Optional.of(new SpawnerFiles(socket, dir.resolve(prefix + ".lock"), dir.resolve(prefix + ".pid"),
+                dir.resolve(prefix + ".starting"), dir.resolve(prefix + ".log")));
     }
 
     /**
-     * Offers a process to the home's spawner.
+     * Hands a process over to the home's spawner, without waiting for it.
      *
      * @param home the Persist home
      * @param request the process to start
-     * @return the spawner's {@code PID/START_TICKS} if it took the request and will start the
-     *     process; empty if the caller must start it (no spawner, or it did not answer in time)
+     * @return the spawner's {@code PID/START_TICKS} if the whole request was handed over, and the
+     *     spawner will start the process; empty if the caller must start it (no spawner runs, or
+     *     it is too far behind to take the request at once)
      */
     Optional<String> offer(Path home, SpawnRequest request) {
         Optional<SpawnerFiles> files = files(home);
         if (files.isEmpty() || !Files.exists(files.get().socket())) {
             return Optional.empty();
         }
-        SocketChannel channel;
+        String spawner;
+        ByteBuffer message;
         try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(files.get().socket()));
-        } catch (IOException e) {
-            return Optional.empty(); // nobody listens: a spawner that stopped
-        }
-        try {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+            spawner = Files.readString(files.get().identity(), StandardCharsets.US_ASCII).strip();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+            DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(LocalSpawner.PROTOCOL);
             request.write(out);
-            out.flush();
-            ByteBuffer answer = readAnswer(channel);
-            if (answer == null || answer.get() != LocalSpawner.ACCEPTED) {
-                return Optional.empty();
-            }
-            String spawner = answer.getLong() + "/" + answer.getLong();
-            // Once go is in the socket, the job is the spawner's: it must not be started here too.
-            if (channel.write(ByteBuffer.wrap(new byte[] {LocalSpawner.GO})) != 1) {
-                return Optional.empty();
-            }
-            return Optional.of(spawner);
+            out.writeByte(LocalSpawner.END);
+            message = ByteBuffer.wrap(bytes.toByteArray());
+        } catch (IOException e) {
+            return Optional.empty(); // no identity: a spawner that is not up yet
+        }
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         } catch (IOException e) {
             return Optional.empty();
+        }
+        try {
+            channel.configureBlocking(false);
+            // Neither step waits: a spawner with a full backlog, or a message larger than the
+            // socket's buffer, means starting the job here. A message cut short starts nothing there.
+            if (!channel.connect(UnixDomainSocketAddress.of(files.get().socket()))) {
+                return Optional.empty();
+            }
+            channel.write(message);
+            return message.hasRemaining() ? Optional.empty() : Optional.of(spawner);
+        } catch (IOException e) {
+            return Optional.empty(); // nobody listens: a spawner that stopped
         } finally {
             try {
                 channel.close();
             } catch (IOException e) {
-                // the answer, whatever it was, stands
+                // the hand-over, whatever became of it, stands
             }
         }
     }
 
-    /** @return the spawner's answer (a byte and two longs), or null if it did not come in time */
-    private static ByteBuffer readAnswer(SocketChannel channel) throws IOException {
-        ByteBuffer answer = ByteBuffer.allocate(1 + 2 * Long.BYTES);
-        long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
-        channel.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
-            while (answer.hasRemaining()) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return null;
-                }
-                selector.select(left);
-                selector.selectedKeys().clear();
-                if (channel.read(answer) < 0) {
-                    return null;
-                }
-            }
+    /**
+     * Records a spawner's identity: written whole, then renamed into place.
+     *
+     * @param file the identity file
+     * @param identity {@code PID/START_TICKS}
+     */
+    static void writeIdentity(Path file, String identity) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, identity + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        return answer.flip();
     }
 
     /**
@@ -168,7 +169,8 @@ final class SpawnerClient {
                     "-XX:+IgnoreUnrecognizedVMOptions", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:-UsePerfData",
                     "-cp", classpath.get().toString(), LocalSpawner.class.getName(),
-                    files.socket().toString(), files.lock().toString(), files.starting().toString(),
+                    files.socket().toString(), files.lock().toString(), files.identity().toString(),
+                    files.starting().toString(),
                     Long.toString(LocalSpawner.IDLE.toSeconds())));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(files.socket().getParent().toFile())

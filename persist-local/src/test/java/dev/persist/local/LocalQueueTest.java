@@ -168,6 +168,10 @@ class LocalQueueTest extends LocalJobTestBase {
         Job<Integer> last = held("last", oneSlot());
         assertEquals(JobStatus.QUEUED, killedWhileQueued.status(), killedWhileQueued::info);
         assertEquals(JobStatus.QUEUED, last.status(), last::info);
+        // Killed once its gate holds its ticket: a job killed before that holds its place for a minute.
+        Path queueDir = LocalQueue.directory(home);
+        waitFor(() -> ticketsOf(queueDir).stream().anyMatch(t -> t.toString().endsWith("-killed-while-queued.wait")
+                && t.toFile().length() > 0), GENEROUS, "the job to take its ticket");
 
         signalProcessGroup(jobSession(killedWhileQueued), "KILL");
         assertEquals(JobStatus.FAILED, waitForTerminal(killedWhileQueued, GENEROUS), killedWhileQueued::info);

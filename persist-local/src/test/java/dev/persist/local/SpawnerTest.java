@@ -12,6 +12,7 @@ import dev.persist.core.JobDir;
 import dev.persist.core.JobRecord;
 import dev.persist.core.JobTesting;
 import dev.persist.local.LocalTestSupport.ChildJvm;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,7 +143,8 @@ class SpawnerTest extends LocalJobTestBase {
         Path dir = Files.createDirectory(tmp.resolve("spawner"));
         Path log = dir.resolve("log");
         try (ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
-                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.starting").toString(), "1")) {
+                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
+                dir.resolve("s.starting").toString(), "1")) {
             assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
         }
         JobTesting.assertMentions(Files.readString(log), "stopping: idle for 1 s");
@@ -167,6 +169,40 @@ class SpawnerTest extends LocalJobTestBase {
         assertFalse(Files.exists(ticket), "the ticket was withdrawn, so no job waits for it");
     }
 
+    /** A request for {@code true} that records its session in {@code session}. */
+    private SpawnRequest trueRecordedIn(Path session) {
+        return new SpawnRequest(List.of("true"), tmp, Map.of(), tmp.resolve("out"), tmp.resolve("err"), session,
+                tmp.resolve("ticket.wait"));
+    }
+
+    @Test
+    void aHandOverCutShortStartsNothingAndTheSpawnerServesOn() throws IOException {
+        Path socket = startSpawner();
+        Path cutShort = tmp.resolve("cut-short.session");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream message = new DataOutputStream(bytes);
+        message.writeInt(LocalSpawner.PROTOCOL);
+        trueRecordedIn(cutShort).write(message);
+        message.flush(); // but no END
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap(bytes.toByteArray()));
+        }
+        Path whole = tmp.resolve("whole.session");
+        assertTrue(new SpawnerClient().offer(home, trueRecordedIn(whole)).isPresent(), "the spawner took it");
+
+        JobTesting.awaitFile(whole, GENEROUS);
+        assertTrue(Session.read(whole).orElseThrow().isStarted());
+        assertFalse(Files.exists(cutShort), "a request without its end started nothing");
+        JobTesting.assertMentions(Files.readString(spawnerLog()), "refused a request without its end");
+    }
+
+    private Path spawnerLog() throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("local"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void aRequestOfAnotherProtocolIsRefusedAndTheSpawnerServesOn() throws IOException {
         Path socket = startSpawner();
@@ -186,9 +222,7 @@ class SpawnerTest extends LocalJobTestBase {
     @Test
     void submittersOfAnotherContextDoNotUseThisSpawner() throws IOException {
         startSpawner();
-        SpawnRequest request = new SpawnRequest(List.of("true"), tmp, Map.of(), tmp.resolve("out"), tmp.resolve("err"),
-                tmp.resolve(Session.FILE), tmp.resolve("ticket.wait"));
-        assertEquals(Optional.empty(), new SpawnerClient("0123456789abcdef").offer(home, request));
+        assertEquals(Optional.empty(), new SpawnerClient("0123456789abcdef").offer(home, trueRecordedIn(tmp.resolve(Session.FILE))));
         assertNull(Session.read(tmp.resolve(Session.FILE)).orElse(null), "nothing was started");
     }
 
