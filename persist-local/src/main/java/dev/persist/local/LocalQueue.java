@@ -13,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,10 @@ final class LocalQueue {
     private static final AtomicLong LAST_TICKET = new AtomicLong();
     private static final Pattern TICKET = Pattern.compile("[0-9]{21}-[A-Za-z0-9_][A-Za-z0-9._-]*");
 
+    /** Queue directories whose gate script this JVM has found current. */
+    private final Set<Path> checkedScripts = ConcurrentHashMap.newKeySet();
+    private volatile byte[] script;
+
     /**
      * @param home the Persist home
      * @return its queue directory, {@code <home>/local/queue/}
@@ -40,13 +46,18 @@ final class LocalQueue {
     }
 
     /**
-     * Creates {@code <home>/local/queue/} (mode 0700) and the current gate script.
+     * Creates {@code <home>/local/queue/} (mode 0700) and the current gate script. The script's
+     * content is compared once per queue directory and JVM; after that, only its existence.
      *
      * @param home the Persist home
      * @return the queue directory; the script is in it
      */
     Path prepare(Path home) throws IOException {
         Path dir = directory(home);
+        Path target = dir.resolve(SCRIPT);
+        if (checkedScripts.contains(dir) && Files.isRegularFile(target)) {
+            return dir;
+        }
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             try {
@@ -55,11 +66,7 @@ final class LocalQueue {
                 // created by a concurrent submission
             }
         }
-        byte[] script;
-        try (InputStream in = LocalJobManager.resource(SCRIPT)) {
-            script = in.readAllBytes();
-        }
-        Path target = dir.resolve(SCRIPT);
+        byte[] script = script();
         if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), script)) {
             Path tmp = Files.createTempFile(dir, "." + SCRIPT, ".tmp");
             try {
@@ -69,7 +76,20 @@ final class LocalQueue {
                 Files.deleteIfExists(tmp);
             }
         }
+        checkedScripts.add(dir);
         return dir;
+    }
+
+    /** @return the gate script this backend ships, read from its jar once */
+    private byte[] script() throws IOException {
+        byte[] bytes = script;
+        if (bytes == null) {
+            try (InputStream in = LocalJobManager.resource(SCRIPT)) {
+                bytes = in.readAllBytes();
+            }
+            script = bytes;
+        }
+        return bytes;
     }
 
     /**

@@ -160,6 +160,20 @@ class LocalJobManagerTest {
     }
 
     @Test
+    void theGateScriptIsReplacedWhenItIsNotThisVersionsAndRestoredWhenItIsGone() throws IOException {
+        Path script = new LocalQueue().prepare(home).resolve(LocalQueue.SCRIPT);
+        byte[] current = Files.readAllBytes(script);
+        Files.writeString(script, "# the gate of another version\n");
+
+        LocalQueue queue = new LocalQueue(); // as in another JVM
+        queue.prepare(home);
+        assertEquals(new String(current), Files.readString(script), "another version's gate was replaced");
+        Files.delete(script);
+        queue.prepare(home);
+        assertEquals(new String(current), Files.readString(script), "a missing gate was written again");
+    }
+
+    @Test
     void cancellingAJobWithdrawsItsTicket() throws IOException, InterruptedException {
         LocalQueue queue = new LocalQueue();
         Path queueDir = queue.prepare(home);
