@@ -38,10 +38,6 @@ import java.util.regex.Pattern;
  */
 public final class JobOptions {
 
-    private static final Pattern BACKEND = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-    private static final Pattern OPTION_KEY = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
-    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
-    private static final Pattern MEMORY = Pattern.compile("([0-9]{1,12})([KMGT]?)B?", Pattern.CASE_INSENSITIVE);
 
     private final String backend;
     private final Duration timeLimit;
@@ -71,7 +67,7 @@ public final class JobOptions {
      */
     public static JobOptions backend(String backend) {
         Objects.requireNonNull(backend, "backend is null");
-        if (!BACKEND.matcher(backend).matches()) {
+        if (!isLowerCaseName(backend, false)) {
             throw new IllegalArgumentException("Invalid backend name '" + backend
                     + "': backend names are 1 to 64 characters of [a-z0-9_-], starting with a letter");
         }
@@ -109,7 +105,7 @@ public final class JobOptions {
      */
     public JobOptions memory(String amount) {
         Objects.requireNonNull(amount, "amount is null");
-        var m = MEMORY.matcher(amount.trim());
+        var m = Pattern.compile("([0-9]{1,12})([KMGT]?)B?", Pattern.CASE_INSENSITIVE).matcher(amount.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("Invalid memory '" + amount
                     + "': expected a number with an optional unit K, M, G or T, such as 512M or 16G");
@@ -147,16 +143,16 @@ public final class JobOptions {
     }
 
     /**
-     * @param key an environment variable name, {@code [A-Za-z_][A-Za-z0-9_]*}
+     * @param key an environment variable name, {@code [A-Za-z_][A-Za-z0-9_]*}, at most 256 characters
      * @param value its value for the job; the job otherwise inherits the submitter's environment
      * @return new options with the variable set
      */
     public JobOptions environment(String key, String value) {
         Objects.requireNonNull(key, "key is null");
         Objects.requireNonNull(value, "value is null");
-        if (!ENV_KEY.matcher(key).matches()) {
+        if (!isVariableName(key)) {
             throw new IllegalArgumentException("Invalid environment variable name '" + key
-                    + "': names are letters, digits and '_', not starting with a digit");
+                    + "': names are 1 to 256 letters, digits and '_', not starting with a digit");
         }
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("Invalid value for environment variable " + key + ": it contains a NUL character");
@@ -173,7 +169,7 @@ public final class JobOptions {
     public JobOptions option(String key, String value) {
         Objects.requireNonNull(key, "key is null");
         Objects.requireNonNull(value, "value is null");
-        if (!OPTION_KEY.matcher(key).matches()) {
+        if (!isLowerCaseName(key, true)) {
             throw new IllegalArgumentException("Invalid option name '" + key
                     + "': option names are 1 to 64 characters of [a-z0-9._-], starting with a letter");
         }
@@ -251,5 +247,36 @@ public final class JobOptions {
         if (!environment.isEmpty()) s.append(", environment=").append(environment.keySet());
         if (!options.isEmpty()) s.append(", options=").append(options);
         return s.append(']').toString();
+    }
+
+    // Names are checked without regular expressions: every job's JVM reads its options, and
+    // java.util.regex costs a short-lived JVM milliseconds to set up.
+
+    /** Whether {@code s} is {@code [a-z][a-z0-9_-]{0,63}}, or {@code [a-z][a-z0-9._-]{0,63}} with dots. */
+    private static boolean isLowerCaseName(String s, boolean dots) {
+        if (s.isEmpty() || s.length() > 64 || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || dots && c == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} is {@code [A-Za-z_][A-Za-z0-9_]{0,255}}. */
+    private static boolean isVariableName(String s) {
+        if (s.isEmpty() || s.length() > 256) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
