@@ -42,6 +42,8 @@ final class SpawnerClient {
 
     /** A start marker older than this belongs to a spawner that never came up. */
     private static final Duration STARTING_STALE = Duration.ofSeconds(30);
+    /** The first JDK that deprecates the VFORK launch mechanism (JDK-8357179); the spawner uses it before that. */
+    private static final int VFORK_DEPRECATED = 25;
     /** Unix domain socket paths are limited to 107 bytes on Linux. */
     private static final int MAX_SOCKET_PATH = 107;
     /** Environment variables that would change the spawner's own JVM. */
@@ -167,8 +169,12 @@ final class SpawnerClient {
             List<String> command = new ArrayList<>(List.of("setsid",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+IgnoreUnrecognizedVMOptions", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-XX:-UsePerfData",
-                    "-cp", classpath.get().toString(), LocalSpawner.class.getName(),
+                    "-XX:-UsePerfData"));
+            if (Runtime.version().feature() < VFORK_DEPRECATED) {
+                // vfork then exec: about 2 ms here, against 7.5 for the default posix_spawn of jspawnhelper, which execs again.
+                command.add("-Djdk.lang.Process.launchMechanism=VFORK");
+            }
+            command.addAll(List.of("-cp", classpath.get().toString(), LocalSpawner.class.getName(),
                     files.socket().toString(), files.lock().toString(), files.identity().toString(),
                     files.starting().toString(),
                     Long.toString(LocalSpawner.IDLE.toSeconds())));
