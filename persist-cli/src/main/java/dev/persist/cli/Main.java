@@ -15,6 +15,19 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * picocli's converters for {@code java.sql} and {@code java.time} types, which no option here
+     * has ({@code --time} and {@code --timeout} bring their own): picocli registers them by
+     * reflection for every command, loading and initializing some 40 classes, unless this system
+     * property excludes them.
+     */
+    private static final String UNUSED_CONVERTERS = "picocli.converters.excludes";
+    /**
+     * Unless this system property is true, picocli looks for Groovy's closure class when it starts,
+     * which opens every jar of the class path only to find it is not there.
+     */
+    private static final String NO_CLOSURES = "picocli.disable.closures";
+
     /** The subcommands, in the order the help lists them. */
     private static final List<String> SUBCOMMANDS = List.of("submit", "status", "info", "list", "wait", "fetch",
             "stdout", "stderr", "cancel", "cleanup", "backends", "gc", "jshell", "generate-completion");
@@ -64,9 +77,18 @@ public final class Main {
      * @param terminal whether output goes to a person (progress, colours)
      * @param args the command line it will execute: when that names a subcommand, only that one is
      *     set up
-     * @return the {@code persist} command with its subcommands, error handlers and exit codes
+     * @return the {@code persist} command with its subcommands, error handlers and exit codes;
+     *     sets the system properties {@code picocli.converters.excludes} and
+     *     {@code picocli.disable.closures} (when unset), so that picocli leaves aside what this
+     *     command has no use for
      */
     public static CommandLine createCommandLine(Terminal terminal, String... args) {
+        if (System.getProperty(UNUSED_CONVERTERS) == null) {
+            System.setProperty(UNUSED_CONVERTERS, "java\\.sql\\..*,java\\.time\\..*");
+        }
+        if (System.getProperty(NO_CLOSURES) == null) {
+            System.setProperty(NO_CLOSURES, "true");
+        }
         PersistCommand persist = new PersistCommand(terminal);
         CommandLine commandLine = new CommandLine(Args.withHelpOptions(persist.spec()));
         String invoked = invoked(args);

@@ -2,6 +2,7 @@ package dev.persist.cli;
 
 import dev.persist.Jobs;
 import dev.persist.Persist;
+import dev.persist.core.CoreRuntime;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,6 +15,11 @@ import picocli.CommandLine.ScopeType;
 final class PersistCommand {
 
     private final Terminal terminal;
+    /**
+     * The runtime {@link Persist} would find with a {@link java.util.ServiceLoader}, made directly:
+     * the distribution ships it, and looking for its service file opens every jar of the class path.
+     */
+    private final CoreRuntime runtime = new CoreRuntime();
     private final OptionSpec home = OptionSpec.builder("--home").paramLabel("DIR").type(Path.class)
             .scopeType(ScopeType.INHERIT).description("Persist home (default: $PERSIST_HOME, else ~/.persist)").build();
     private final OptionSpec json = Args.flag("Print data as JSON (list, status, info, wait, fetch, backends)", "--json")
@@ -46,7 +52,7 @@ final class PersistCommand {
 
     /** @return the jobs of the chosen home */
     Jobs jobs() {
-        return Persist.jobs(home());
+        return runtime.jobs(home().toAbsolutePath().normalize());
     }
 
     boolean json() {
