@@ -84,7 +84,7 @@ public final class Main {
      */
     public static CommandLine createCommandLine(Terminal terminal, String... args) {
         if (System.getProperty(UNUSED_CONVERTERS) == null) {
-            System.setProperty(UNUSED_CONVERTERS, "java\\.sql\\..*,java\\.time\\..*");
+            System.setProperty(UNUSED_CONVERTERS, "java\\.(sql|time)\\..*");
         }
         if (System.getProperty(NO_CLOSURES) == null) {
             System.setProperty(NO_CLOSURES, "true");
