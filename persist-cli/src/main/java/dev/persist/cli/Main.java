@@ -18,7 +18,7 @@ public final class Main {
     /**
      * picocli's converters for {@code java.sql} and {@code java.time} types, which no option here
      * has ({@code --time} and {@code --timeout} bring their own): picocli registers them by
-     * reflection for every command, loading and initializing some 40 classes, unless this system
+     * reflection for every command, loading and initializing dozens of classes, unless this system
      * property excludes them.
      */
     private static final String UNUSED_CONVERTERS = "picocli.converters.excludes";
