@@ -4,13 +4,15 @@ import dev.persist.BackendInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
-@Command(name = "backends", description = {"List the backends jobs can run on: name, version, and the jar or "
-        + "directory each was loaded from.",
-    "Backends come from the class path, the distribution's plugins/ directory and <home>/plugins/. "
-            + "A plugin that cannot be used is named on stderr, with the reason; the others work."})
 final class BackendsCommand extends JobCommand {
+
+    BackendsCommand(PersistCommand persist) {
+        super(persist, "backends", "List the backends jobs can run on: name, version, and the jar or "
+                        + "directory each was loaded from.",
+                "Backends come from the class path, the distribution's plugins/ directory and <home>/plugins/. "
+                        + "A plugin that cannot be used is named on stderr, with the reason; the others work.");
+    }
 
     @Override
     public Integer call() {

@@ -2,25 +2,27 @@ package dev.persist.cli;
 
 import dev.persist.Job;
 import dev.persist.PersistException;
-import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "cleanup", description = {"Delete finished jobs' directories; their names are free again.",
-    "A job that has not finished is refused: cancel it first."})
 final class CleanupCommand extends JobCommand {
 
-    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Job names")
-    private List<String> names = new ArrayList<>();
+    private final PositionalParamSpec names = Args.names("0..*");
+    private final OptionSpec finished = Args.flag("Delete every job that is DONE, FAILED or CANCELLED", "--finished")
+            .build();
 
-    @Option(names = "--finished", description = "Delete every job that is DONE, FAILED or CANCELLED")
-    private boolean finished;
+    CleanupCommand(PersistCommand persist) {
+        super(persist, "cleanup", "Delete finished jobs' directories; their names are free again.",
+                "A job that has not finished is refused: cancel it first.");
+        spec.addPositional(names).addOption(finished);
+    }
 
     @Override
     public Integer call() {
+        List<String> names = Args.strings(this.names);
+        boolean finished = Args.isSet(this.finished);
         if (finished == !names.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Give either job names or --finished");
         }

@@ -3,24 +3,26 @@ package dev.persist.cli;
 import dev.persist.Job;
 import dev.persist.JobStatus;
 import java.time.Duration;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "fetch", description = {"Wait for a job and print its result: a Java task's value (its toString()), "
-        + "a command's exit code.",
-    "A failed or cancelled job prints why and exits with 1. With --json, the result as JSON data, if it has that form."})
 final class FetchCommand extends JobCommand {
 
-    @Parameters(paramLabel = "NAME", description = "Job name")
-    private String name;
+    private final PositionalParamSpec name = Args.name();
+    private final OptionSpec timeout = Args.timeout();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up after this long (exit code 4): " + DurationConverter.FORMS)
-    private Duration timeout;
+    FetchCommand(PersistCommand persist) {
+        super(persist, "fetch", "Wait for a job and print its result: a Java task's value (its toString()), "
+                        + "a command's exit code.",
+                "A failed or cancelled job prints why and exits with 1. With --json, the result as JSON data, if it has "
+                        + "that form.");
+        spec.addPositional(name).addOption(timeout);
+    }
 
     @Override
     public Integer call() {
+        String name = this.name.getValue();
+        Duration timeout = this.timeout.getValue();
         Job<?> job = jobs().open(name);
         if (timeout != null) {
             JobStatus status = job.await(timeout);

@@ -3,13 +3,15 @@ package dev.persist.cli;
 import dev.persist.GcReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
-@Command(name = "gc", description = {"Delete the class path snapshots no job uses any more, and files left by "
-        + "programs that died while submitting.",
-    "Safe while jobs are submitted and running: a job keeps its own snapshots. "
-            + "\"persist cleanup\" already deletes the snapshots only its jobs used."})
 final class GcCommand extends JobCommand {
+
+    GcCommand(PersistCommand persist) {
+        super(persist, "gc", "Delete the class path snapshots no job uses any more, and files left by "
+                        + "programs that died while submitting.",
+                "Safe while jobs are submitted and running: a job keeps its own snapshots. "
+                        + "\"persist cleanup\" already deletes the snapshots only its jobs used.");
+    }
 
     @Override
     public Integer call() {

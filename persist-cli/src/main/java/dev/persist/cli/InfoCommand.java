@@ -1,18 +1,20 @@
 package dev.persist.cli;
 
 import dev.persist.Job;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "info", description = "Describe a job: status and reason, backend, host and pid, times, exit code.")
 final class InfoCommand extends JobCommand {
 
-    @Parameters(paramLabel = "NAME", description = "Job name")
-    private String name;
+    private final PositionalParamSpec name = Args.name();
+
+    InfoCommand(PersistCommand persist) {
+        super(persist, "info", "Describe a job: status and reason, backend, host and pid, times, exit code.");
+        spec.addPositional(name);
+    }
 
     @Override
     public Integer call() {
-        Job<?> job = jobs().open(name);
+        Job<?> job = jobs().open(name.getValue());
         out().print(persist.json() ? JobData.json(JobData.summary(job.summary())) : job.info());
         return ExitCodes.OK;
     }

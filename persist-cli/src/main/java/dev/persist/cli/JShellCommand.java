@@ -15,28 +15,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "jshell", description = {"Start JShell with Persist on the class path and dev.persist.* imported.",
-    "Lambdas persisted there may use the session's variables, methods, classes and records; "
-            + "jobs keep running after JShell exits."})
 final class JShellCommand extends JobCommand {
 
     /** The startup script in persist-core's jar. */
     private static final String STARTUP = "/dev/persist/core/persist.jsh";
 
-    @Option(names = "--class-path", paramLabel = "PATH",
-            description = "Your jars and class directories, added to Persist's (':'-separated)")
-    private String classPath;
+    private final OptionSpec classPath = OptionSpec.builder("--class-path").paramLabel("PATH").type(String.class)
+            .description("Your jars and class directories, added to Persist's (':'-separated)").build();
+    private final PositionalParamSpec jshellArguments = PositionalParamSpec.builder().paramLabel("JSHELL_ARG")
+            .arity("0..*").type(List.class).auxiliaryTypes(String.class)
+            .description("Passed on to jshell (put them after --), such as a script to load").build();
 
-    @Parameters(paramLabel = "JSHELL_ARG", arity = "0..*",
-            description = "Passed on to jshell (put them after --), such as a script to load")
-    private List<String> jshellArguments = new ArrayList<>();
+    JShellCommand(PersistCommand persist) {
+        super(persist, "jshell", "Start JShell with Persist on the class path and dev.persist.* imported.",
+                "Lambdas persisted there may use the session's variables, methods, classes and records; "
+                        + "jobs keep running after JShell exits.");
+        spec.addOption(classPath).addPositional(jshellArguments);
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        String classPath = this.classPath.getValue();
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
         if (!Files.isExecutable(jshell)) {
             throw new PersistException("There is no jshell in " + System.getProperty("java.home")
@@ -52,7 +54,7 @@ final class JShellCommand extends JobCommand {
             List<String> command = new ArrayList<>(List.of(jshell.toString(), "--class-path", path,
                     "-R-D" + Persist.HOME_PROPERTY + "=" + persist.home().toAbsolutePath().normalize(), "--startup", "DEFAULT",
                     "--startup", startup.toString()));
-            command.addAll(jshellArguments);
+            command.addAll(Args.strings(jshellArguments));
             out().flush();
             return new ProcessBuilder(command).inheritIO().start().waitFor();
         } finally {

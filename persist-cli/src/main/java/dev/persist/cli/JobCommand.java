@@ -8,17 +8,25 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
-/** What every subcommand has: the global options, its output streams, the jobs of the home. */
+/**
+ * What every subcommand has: the global options, its output streams, the jobs of the home. A
+ * subcommand adds its options and parameters ({@link Args}) to {@link #spec} in its constructor.
+ */
 abstract class JobCommand implements Callable<Integer> {
 
-    @ParentCommand
-    PersistCommand persist;
+    final PersistCommand persist;
+    final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
-    @Spec
-    CommandSpec spec;
+    /**
+     * @param persist the {@code persist} command, whose options this one inherits
+     * @param name the subcommand's name
+     * @param description its description, one paragraph per element
+     */
+    JobCommand(PersistCommand persist, String name, String... description) {
+        this.persist = persist;
+        spec.name(name).usageMessage().description(description);
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -6,12 +6,8 @@ import dev.persist.JobSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
 
-@Command(name = "list", description = {"List every job, oldest first: name, backend, status, submitted, run time, reason.",
-    "With --json, an array of objects with name, backend, status, reason, exitCode, submitted, started, ended "
-            + "and runTimeMillis."})
 final class ListCommand extends JobCommand {
 
     /** How much of a reason the table shows; 'persist info' shows all of it. */
@@ -20,6 +16,12 @@ final class ListCommand extends JobCommand {
     /** Statuses' colours on a terminal, as picocli's markup names them. */
     private static final Map<JobStatus, String> COLOURS = Map.of(JobStatus.EMPTY, "faint", JobStatus.QUEUED, "yellow",
             JobStatus.RUNNING, "cyan", JobStatus.DONE, "green", JobStatus.FAILED, "red", JobStatus.CANCELLED, "magenta");
+
+    ListCommand(PersistCommand persist) {
+        super(persist, "list", "List every job, oldest first: name, backend, status, submitted, run time, reason.",
+                "With --json, an array of objects with name, backend, status, reason, exitCode, submitted, started, ended "
+                        + "and runTimeMillis.");
+    }
 
     @Override
     public Integer call() {

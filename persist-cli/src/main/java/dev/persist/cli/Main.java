@@ -15,33 +15,49 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * picocli's converters for {@code java.sql} and {@code java.time} types, which no option here
+     * has ({@code --time} and {@code --timeout} bring their own): picocli registers them by
+     * reflection for every command, loading and initializing dozens of classes, unless this system
+     * property excludes them.
+     */
+    private static final String UNUSED_CONVERTERS = "picocli.converters.excludes";
+    /**
+     * Unless this system property is true, picocli looks for Groovy's closure class when it starts,
+     * which opens every jar of the class path only to find it is not there.
+     */
+    private static final String NO_CLOSURES = "picocli.disable.closures";
+
     /** The subcommands, in the order the help lists them. */
     private static final List<String> SUBCOMMANDS = List.of("submit", "status", "info", "list", "wait", "fetch",
             "stdout", "stderr", "cancel", "cleanup", "backends", "gc", "jshell", "generate-completion");
 
     /**
      * @param name one of {@link #SUBCOMMANDS}
-     * @return a new instance of that subcommand (a switch rather than a map of constructor
-     *     references, whose lambdas would cost every start linking them)
+     * @param persist the {@code persist} command it belongs to
+     * @return that subcommand: ours built with picocli's programmatic API, picocli's own
+     *     {@code generate-completion} from its annotations (a switch rather than a map of
+     *     constructor references, whose lambdas would cost every start linking them)
      */
-    private static Object subcommand(String name) {
-        return switch (name) {
-            case "submit" -> new SubmitCommand();
-            case "status" -> new StatusCommand();
-            case "info" -> new InfoCommand();
-            case "list" -> new ListCommand();
-            case "wait" -> new WaitCommand();
-            case "fetch" -> new FetchCommand();
-            case "stdout" -> new OutputCommand.Stdout();
-            case "stderr" -> new OutputCommand.Stderr();
-            case "cancel" -> new CancelCommand();
-            case "cleanup" -> new CleanupCommand();
-            case "backends" -> new BackendsCommand();
-            case "gc" -> new GcCommand();
-            case "jshell" -> new JShellCommand();
-            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+    private static Object subcommand(String name, PersistCommand persist) {
+        JobCommand command = switch (name) {
+            case "submit" -> new SubmitCommand(persist);
+            case "status" -> new StatusCommand(persist);
+            case "info" -> new InfoCommand(persist);
+            case "list" -> new ListCommand(persist);
+            case "wait" -> new WaitCommand(persist);
+            case "fetch" -> new FetchCommand(persist);
+            case "stdout" -> new OutputCommand.Stdout(persist);
+            case "stderr" -> new OutputCommand.Stderr(persist);
+            case "cancel" -> new CancelCommand(persist);
+            case "cleanup" -> new CleanupCommand(persist);
+            case "backends" -> new BackendsCommand(persist);
+            case "gc" -> new GcCommand(persist);
+            case "jshell" -> new JShellCommand(persist);
+            case "generate-completion" -> null;
             default -> throw new IllegalArgumentException("no subcommand " + name);
         };
+        return command == null ? new AutoComplete.GenerateCompletion() : Args.withHelpOptions(command.spec);
     }
 
     /**
@@ -60,15 +76,25 @@ public final class Main {
     /**
      * @param terminal whether output goes to a person (progress, colours)
      * @param args the command line it will execute: when that names a subcommand, only that one is
-     *     set up, since reading every subcommand's annotations is most of picocli's startup time
-     * @return the {@code persist} command with its subcommands, error handlers and exit codes
+     *     set up
+     * @return the {@code persist} command with its subcommands, error handlers and exit codes;
+     *     sets the system properties {@code picocli.converters.excludes} and
+     *     {@code picocli.disable.closures} (when unset), so that picocli leaves aside what this
+     *     command has no use for
      */
     public static CommandLine createCommandLine(Terminal terminal, String... args) {
-        CommandLine commandLine = new CommandLine(new PersistCommand(terminal));
+        if (System.getProperty(UNUSED_CONVERTERS) == null) {
+            System.setProperty(UNUSED_CONVERTERS, "java\\.(sql|time)\\..*");
+        }
+        if (System.getProperty(NO_CLOSURES) == null) {
+            System.setProperty(NO_CLOSURES, "true");
+        }
+        PersistCommand persist = new PersistCommand(terminal);
+        CommandLine commandLine = new CommandLine(Args.withHelpOptions(persist.spec()));
         String invoked = invoked(args);
         for (String name : SUBCOMMANDS) {
             if (invoked == null || invoked.equals(name)) {
-                commandLine.addSubcommand(name, subcommand(name));
+                commandLine.addSubcommand(name, subcommand(name, persist));
             }
         }
         // Arguments reach a job's command exactly as given: "@file" is not expanded.

@@ -5,18 +5,20 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code persist stdout} and {@code persist stderr}. */
 abstract class OutputCommand extends JobCommand {
 
-    @Parameters(paramLabel = "NAME", description = "Job name")
-    private String name;
+    private final PositionalParamSpec name = Args.name();
+    private final OptionSpec follow = Args.flag("Keep printing what the job writes, like tail -f, until it ends",
+            "-f", "--follow").build();
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing what the job writes, like tail -f, until it ends")
-    private boolean follow;
+    OutputCommand(PersistCommand persist, String name, String description) {
+        super(persist, name, description);
+        spec.addPositional(this.name).addOption(follow);
+    }
 
     /** What the job wrote so far. */
     abstract String read(Job<?> job);
@@ -26,9 +28,9 @@ abstract class OutputCommand extends JobCommand {
 
     @Override
     public Integer call() {
-        Job<?> job = jobs().open(name);
+        Job<?> job = jobs().open(name.getValue());
         PrintWriter out = out();
-        if (!follow) {
+        if (!Args.isSet(follow)) {
             out.print(read(job));
             out.flush();
             return ExitCodes.OK;
@@ -44,8 +46,11 @@ abstract class OutputCommand extends JobCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "stdout", description = "Print what the job wrote to standard output (also while it runs).")
     static final class Stdout extends OutputCommand {
+        Stdout(PersistCommand persist) {
+            super(persist, "stdout", "Print what the job wrote to standard output (also while it runs).");
+        }
+
         @Override
         String read(Job<?> job) {
             return job.stdout();
@@ -57,8 +62,11 @@ abstract class OutputCommand extends JobCommand {
         }
     }
 
-    @Command(name = "stderr", description = "Print what the job wrote to standard error (also while it runs).")
     static final class Stderr extends OutputCommand {
+        Stderr(PersistCommand persist) {
+            super(persist, "stderr", "Print what the job wrote to standard error (also while it runs).");
+        }
+
         @Override
         String read(Job<?> job) {
             return job.stderr();

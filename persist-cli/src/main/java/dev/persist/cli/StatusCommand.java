@@ -2,19 +2,21 @@ package dev.persist.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "status", description = "Print each job's status, one line per job: NAME STATUS.")
 final class StatusCommand extends JobCommand {
 
-    @Parameters(paramLabel = "NAME", arity = "1..*", description = "Job names")
-    private List<String> names;
+    private final PositionalParamSpec names = Args.names("1..*");
+
+    StatusCommand(PersistCommand persist) {
+        super(persist, "status", "Print each job's status, one line per job: NAME STATUS.");
+        spec.addPositional(names);
+    }
 
     @Override
     public Integer call() {
         List<Object> data = new ArrayList<>();
-        int code = forEachJob(names, job -> {
+        int code = forEachJob(Args.strings(names), job -> {
             if (persist.json()) {
                 data.add(JobData.summary(job.summary()));
             } else {

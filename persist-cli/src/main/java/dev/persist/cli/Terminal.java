@@ -16,9 +16,10 @@ public record Terminal(boolean interactive, boolean colour) {
      *     is set (https://no-color.org) or {@code TERM} is {@code dumb}
      */
     public static Terminal detect() {
-        boolean interactive = System.console() != null;
+        if (System.console() == null) {
+            return NONE; // without reading the environment, which a short command need not set up
+        }
         String noColour = System.getenv("NO_COLOR");
-        boolean colour = interactive && (noColour == null || noColour.isEmpty()) && !"dumb".equals(System.getenv("TERM"));
-        return new Terminal(interactive, colour);
+        return new Terminal(true, (noColour == null || noColour.isEmpty()) && !"dumb".equals(System.getenv("TERM")));
     }
 }

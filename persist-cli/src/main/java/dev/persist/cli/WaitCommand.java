@@ -8,33 +8,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "wait", description = {"Wait until the jobs end, then print NAME STATUS for each.",
-    "Exit code 0 if all are DONE, 1 if one failed or was cancelled, 4 if the timeout passed first. "
-            + "On a terminal, shows the job being waited for, its status, how many have ended and the time waited."})
 final class WaitCommand extends JobCommand {
 
     /** How often the progress line is redrawn; waiting itself is woken by file-system events. */
     private static final Duration REDRAW = Duration.ofSeconds(1);
 
-    @Parameters(paramLabel = "NAME", arity = "1..*", description = "Job names")
-    private List<String> names;
+    private final PositionalParamSpec names = Args.names("1..*");
+    private final OptionSpec timeout = Args.timeout();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up after this long (exit code 4): " + DurationConverter.FORMS)
-    private Duration timeout;
+    WaitCommand(PersistCommand persist) {
+        super(persist, "wait", "Wait until the jobs end, then print NAME STATUS for each.",
+                "Exit code 0 if all are DONE, 1 if one failed or was cancelled, 4 if the timeout passed first. "
+                        + "On a terminal, shows the job being waited for, its status, how many have ended and the time "
+                        + "waited.");
+        spec.addPositional(names).addOption(timeout);
+    }
 
     @Override
     public Integer call() {
         List<Job<?>> jobs = new ArrayList<>();
-        int code = forEachJob(names, jobs::add);
+        int code = forEachJob(Args.strings(names), jobs::add);
         if (code != ExitCodes.OK) {
             return code;
         }
         long start = System.nanoTime();
+        Duration timeout = this.timeout.getValue();
         long limit = timeout == null ? Long.MAX_VALUE : saturatedNanos(timeout);
         PrintWriter progress = persist.terminal().interactive() ? err() : null;
         for (int ended = 0; ended < jobs.size(); ended++) {

@@ -110,7 +110,7 @@ class DistributionIT {
 
         assertEquals(3, run.code(), run.err());
         String loaded = Files.readString(log);
-        for (String type : List.of("dev.persist.cli.Main", "dev.persist.core.JobStore", "dev.persist.Persist",
+        for (String type : List.of("dev.persist.cli.Main", "dev.persist.core.JobStore", "dev.persist.Jobs",
                 "picocli.CommandLine", "picocli.CommandLine$Model$CommandSpec")) {
             assertTrue(loaded.contains("] " + type + " source: shared objects file\n"), type + " comes from lib/persist.jsa");
         }
@@ -147,8 +147,11 @@ class DistributionIT {
                 "status", "long").code());
 
         // (Some classes, Kryo's among them, are linked from the archive; none of this work is done.)
+        // Nor does it read annotations (a proxy class per annotation type), set up picocli's converters
+        // for java.sql and java.time types, or java.time's formatting.
         for (String type : List.of("com.google.inject.Guice", "dev.persist.local.LocalJobManager",
-                "dev.persist.core.Plugins$SharedApiLoader")) {
+                "dev.persist.core.Plugins$SharedApiLoader", "java.lang.reflect.Proxy", "java.sql.Connection",
+                "java.time.format.DateTimeFormatter")) {
             assertFalse(Files.readString(finished).contains("] " + type + " source:"), type + " is not loaded");
         }
         assertTrue(Files.readString(running).contains("] dev.persist.local.LocalJobManager source:"),

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CoreRuntime implements PersistRuntime {
 
     private final Map<Path, Jobs> homes = new ConcurrentHashMap<>();
-    private final KryoCodec codec = new KryoCodec();
     private volatile Injector injector;
 
     /** Called by {@link java.util.ServiceLoader}; does no work until the first call. */
@@ -31,7 +30,15 @@ public final class CoreRuntime implements PersistRuntime {
         return homes.computeIfAbsent(home, h -> new JobStore(h,
                 new Backends(() -> BackendDiscovery.discover(CoreRuntime.class.getClassLoader(), Plugins.directories(h)),
                         this::construct),
-                codec, Clock.systemUTC()));
+                () -> SharedCodec.CODEC, Clock.systemUTC()));
+    }
+
+    /**
+     * The codec, made when something is first serialized or read: merely linking {@link KryoCodec}
+     * loads Kryo's classes, which reading a finished job's status has no use for.
+     */
+    private static final class SharedCodec {
+        static final KryoCodec CODEC = new KryoCodec();
     }
 
     /** Constructs a backend in a child injector of its own, so that its errors stay its own. */

@@ -55,12 +55,16 @@ final class JobStore implements Jobs {
     private final Path home;
     private final Path jobsDir;
     private final Backends backends;
-    private final KryoCodec codec;
+    private final Supplier<KryoCodec> codec;
     private final Clock clock;
     private final Snapshots snapshots;
     private final RunnerArchives archives;
 
-    JobStore(Path home, Backends backends, KryoCodec codec, Clock clock) {
+    /**
+     * @param codec gives the codec, the same each time; asked only when a task or result is
+     *     written or read
+     */
+    JobStore(Path home, Backends backends, Supplier<KryoCodec> codec, Clock clock) {
         this.home = Objects.requireNonNull(home, "home is null");
         this.jobsDir = home.resolve("jobs");
         this.backends = Objects.requireNonNull(backends, "backends is null");
@@ -86,7 +90,7 @@ final class JobStore implements Jobs {
     }
 
     KryoCodec codec() {
-        return codec;
+        return codec.get();
     }
 
     Clock clock() {
@@ -103,7 +107,7 @@ final class JobStore implements Jobs {
     public <T> Job<T> persist(String name, JobOptions options, PersistentTask<T> task) {
         JobManager manager = checkedBackend(name, options);
         Objects.requireNonNull(task, "task is null");
-        TaskPayload payload = JShellCapture.capture(task, codec);
+        TaskPayload payload = JShellCapture.capture(task, codec());
         List<Path> sources = Classpath.sources(task.getClass());
         Path dir = jobsDir.resolve(name);
         return create(name, options, manager, JobKind.JAVA, staging -> {

@@ -43,8 +43,6 @@ final class PersistedJob<T> implements Job<T> {
     /** Without file-system events, the markers are checked this often. */
     private static final long MARKER_POLL_MILLIS = 50;
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
 
     private final JobStore store;
     private final JobDir dir;
@@ -482,12 +480,12 @@ final class PersistedJob<T> implements Job<T> {
             line(s, "Snapshot", cp.entries().size() + " class path entries pinned in " + dir.file(JobDir.CLASSPATH)
                     + (cp.skipped().isEmpty() ? "" : "; not pinned: " + cp.describeSkipped()));
         }
-        line(s, "Submitted", TIME.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
+        line(s, "Submitted", Times.FORMAT.format(r.submitted()) + " on " + r.host() + " in " + r.workingDirectory());
         if (summary.started() != null) {
-            line(s, "Started", TIME.format(summary.started()));
+            line(s, "Started", Times.FORMAT.format(summary.started()));
         }
         if (summary.ended() != null) {
-            line(s, "Ended", TIME.format(summary.ended()));
+            line(s, "Ended", Times.FORMAT.format(summary.ended()));
         }
         if (summary.runTime() != null) {
             line(s, "Run time", runTime(summary.runTime()));
@@ -525,5 +523,14 @@ final class PersistedJob<T> implements Job<T> {
     @Override
     public String toString() {
         return "Job[" + name + " in " + dir.path() + "]";
+    }
+
+    /**
+     * How {@link #info()} shows times, made on first use: finding the local time zone reads the
+     * JDK's time zone data, which {@link #status()} has no use for.
+     */
+    private static final class Times {
+        static final DateTimeFormatter FORMAT =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
     }
 }

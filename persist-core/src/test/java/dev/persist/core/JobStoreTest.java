@@ -43,7 +43,8 @@ class JobStoreTest {
     }
 
     private JobStore store(JobManager... managers) {
-        return new JobStore(home, TestBackends.of(managers), new KryoCodec(), Clock.systemUTC());
+        KryoCodec codec = new KryoCodec();
+        return new JobStore(home, TestBackends.of(managers), () -> codec, Clock.systemUTC());
     }
 
     private List<Path> jobDirectoryEntries() throws IOException {

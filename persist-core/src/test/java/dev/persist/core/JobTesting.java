@@ -159,6 +159,7 @@ public final class JobTesting {
      * @return the jobs under {@code home}, run by {@code backend}; everything else is core's
      */
     public static Jobs jobs(Path home, JobManager backend) {
-        return new JobStore(home, TestBackends.of(backend), new KryoCodec(), Clock.systemUTC());
+        KryoCodec codec = new KryoCodec();
+        return new JobStore(home, TestBackends.of(backend), () -> codec, Clock.systemUTC());
     }
 }

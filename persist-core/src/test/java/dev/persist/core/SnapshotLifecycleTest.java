@@ -53,7 +53,8 @@ class SnapshotLifecycleTest {
         when(backend.id()).thenReturn("fake");
         when(backend.launch(any())).thenReturn(Map.of("id", "1"));
         home = tmp.resolve("home");
-        store = new JobStore(home, TestBackends.of(backend), new KryoCodec(), Clock.systemUTC());
+        KryoCodec codec = new KryoCodec();
+        store = new JobStore(home, TestBackends.of(backend), () -> codec, Clock.systemUTC());
     }
 
     /** A task whose class lives in its own freshly compiled directory, returning {@code answer}. */
