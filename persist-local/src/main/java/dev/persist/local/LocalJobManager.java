@@ -172,12 +172,12 @@ public final class LocalJobManager implements JobManager {
         Handle handle = Handle.of(job);
         BackendState state = state(job, handle, processes.bootId(), hostName());
         Optional<Session> session = handle.session(job);
-        String where = session.filter(Session::isStarted).map(s -> "session " + s.pid()).orElse("no session") + " on "
-                + handle.host() + (handle.spawnerPid() > 0 ? " (started by the local spawner, pid " + handle.spawnerPid() + ")" : "");
+        String where = session.filter(Session::isStarted).map(s -> "session " + s.pid() + " on ").orElse("on ") + handle.host();
+        String spawner = handle.spawnerPid() > 0 ? ", handed to the local spawner (pid " + handle.spawnerPid() + ")" : "";
         return switch (state.phase()) {
-            case ACTIVE -> where + (state.detail().isEmpty() ? ", alive" : ", " + state.detail());
+            case ACTIVE -> where + spawner + (state.detail().isEmpty() ? ", alive" : ", " + state.detail());
             case PENDING -> where + ", " + state.detail();
-            default -> where + ", no longer running" + (state.detail().isEmpty() ? "" : " (" + state.detail() + ")");
+            default -> where + spawner + ", no longer running" + (state.detail().isEmpty() ? "" : " (" + state.detail() + ")");
         };
     }
 

@@ -70,11 +70,11 @@ final class SpawnerClient {
             return Optional.empty();
         }
         Path dir = home.toAbsolutePath().resolve("local");
-        Path socket = dir.resolve("spawner-" + context + ".sock");
+        String prefix = "spawner-" + context;
+        Path socket = dir.resolve(prefix + ".sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             return Optional.empty();
         }
-        String prefix = "spawner-" + context;
         return Optional.of(new SpawnerFiles(socket, dir.resolve(prefix + ".lock"), dir.resolve(prefix + ".pid"),
                 dir.resolve(prefix + ".starting"), dir.resolve(prefix + ".log")));
     }

@@ -105,6 +105,7 @@ class LocalJobManagerTest {
         BackendState waiting = query(job);
         assertEquals(Phase.PENDING, waiting.phase());
         assertEquals("waiting for the local spawner (pid " + self().pid() + ") to start it", waiting.detail());
+        assertEquals("on " + processes.hostName() + ", " + waiting.detail(), manager.describe(job));
 
         recordSession(Session.started(self().pid(), self().startTicks()));
         assertEquals(Phase.ACTIVE, query(job).phase());

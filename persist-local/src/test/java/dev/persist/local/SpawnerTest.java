@@ -87,7 +87,7 @@ class SpawnerTest extends LocalJobTestBase {
         Session session = Session.read(second.directory().resolve(Session.FILE)).orElseThrow();
         assertTrue(session.isStarted(), session::toString);
         assertEquals(JobStatus.DONE, second.status());
-        JobTesting.assertMentions(second.info(), "started by the local spawner, pid " + spawner);
+        JobTesting.assertMentions(second.info(), "handed to the local spawner (pid " + spawner + ")");
     }
 
     @Test
