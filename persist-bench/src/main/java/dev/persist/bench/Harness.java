@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  *       against reading each one's {@code job.json} and {@code exit}; and the processes created meanwhile
  *       ({@code processes} in {@code /proc/stat}, which counts threads too, less the threads this JVM
  *       started), the least of three runs, against an idle interval as long;
- *   <li>{@code fetch()} of a large {@code double[]} and of a large object graph in a fresh JVM, against
+ *   <li>{@code fetch()} of a large {@code double[]} and of a large object graph in a fresh JVM (the graph also with
+ *       the heaps touched ahead), against
  *       reading the result file's bytes raw in a fresh JVM: throughput and peak RSS ({@code VmHWM});
  *   <li>(JMH: {@link SerializationBenchmark});
  *   <li>(whole commands: {@code bench/run.sh});

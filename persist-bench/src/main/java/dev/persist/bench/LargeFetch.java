@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * Figure 5: {@code fetch()} of a large {@code double[]} and of a large object graph (a list of
  * records holding strings), each in a fresh JVM, against a fresh JVM reading the result file's
  * bytes raw into a byte array (an {@link InputStream}, 1 MiB per read), alternately. Each child prints how long
- * its read took (the JVM's start excluded) and its peak resident set ({@code VmHWM}).
+ * its read took (the JVM's start excluded) and its peak resident set ({@code VmHWM}). The graph is read
+ * once more with both children's heaps committed and touched before their clocks start, which leaves
+ * out what touching fresh memory costs.
  */
 final class LargeFetch {
 
