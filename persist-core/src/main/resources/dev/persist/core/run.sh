@@ -30,27 +30,40 @@ child=
 # TERM comes from a cancel, a time limit or the scheduler: record it and pass it on.
 trap ': > "$dir/terminated"; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM
 
+# Whether the job still runs: its exit status is not recorded and this watchdog's parent is still
+# the wrapper ($$ in a subshell). Once the wrapper has reaped the job, its pid may belong to another
+# process: a watchdog must never signal that pid.
+job_running() {
+    [ -d "$dir" ] && [ ! -e "$dir/exit" ] || return 1
+    read -r stat </proc/self/stat 2>/dev/null || return 0 # no /proc: trust the USR1 below
+    set -- ${stat##*) }
+    [ "$2" = "$$" ]
+}
+
 # Stops the job for its time limit after $1 seconds (0: at once): records "time-limit", sends
-# TERM, and KILL after the grace period. Runs in the background; USR1 tells it the job has ended.
+# TERM, and KILL after the grace period. Runs in the background, and sleeps in the foreground, a
+# few seconds at a time, so that it has no pid of its own to signal and ends within seconds of
+# the job even if it never receives the USR1 that ends it at once.
 stop_at_time_limit() {
-    s=
-    trap 'kill -KILL "$s" 2>/dev/null; exit 0' USR1
-    if [ "$1" -gt 0 ]; then
-        sleep "$1" 9>&- & s=$!
-        wait "$s"
-    fi
+    left=$1
+    while [ "$left" -gt 0 ]; do
+        n=$((left < 10 ? left : 10))
+        sleep "$n" 9>&-
+        left=$((left - n))
+        job_running || exit 0
+    done
+    job_running || exit 0
     : > "$dir/time-limit"
     trap '' TERM
     kill -TERM "$child" 2>/dev/null
     kill -TERM -- -$$ 2>/dev/null
-    sleep "$grace" 9>&- & s=$!
-    wait "$s"
+    sleep "$grace" 9>&-
+    job_running || exit 0
     kill -KILL "$child" 2>/dev/null
     kill -KILL -- -$$ 2>/dev/null
 }
 
 stoppers=
-trap 'stop_at_time_limit 0 9>&- & stoppers="$stoppers $!"' USR1
 
 # fd 9 holds the local queue's slot lock; the job's processes must not inherit it.
 "$@" 9>&- &
@@ -60,6 +73,10 @@ if [ "$limit" -gt 0 ]; then
     stop_at_time_limit "$limit" 9>&- &
     stoppers="$stoppers $!"
 fi
+# Only now, so that the watchdog starts without this trap: USR1, which tells it the job ended,
+# then simply ends it (a subshell that receives a trapped signal before it has reset the traps it
+# inherited loses that signal).
+trap 'stop_at_time_limit 0 9>&- & stoppers="$stoppers $!"' USR1
 
 while :; do
     wait "$child"

@@ -17,6 +17,8 @@ import dev.persist.RemoteException;
 import dev.persist.local.LocalTestSupport.ProcessId;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
@@ -123,5 +125,25 @@ class FailureTest extends LocalJobTestBase {
         assertMentions(job.info(), "time limit");
         JobFailedException failure = fetchFails(job, JobStatus.FAILED);
         assertTrue(failure.reason().toLowerCase(Locale.ROOT).contains("time limit"), failure.reason());
+    }
+
+    /**
+     * A job with a time limit that ends at once leaves no watchdog behind: one that missed being
+     * told the job ended slept out the limit and then signalled the job's pid, which by then could
+     * be any process's.
+     */
+    @Test
+    void aJobThatEndsBeforeItsTimeLimitLeavesNoWatchdogBehind() {
+        List<Job<Integer>> quick = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            quick.add(jobs.submit("quick-" + i, local().timeLimit(Duration.ofHours(1)), List.of("true")));
+        }
+        for (Job<Integer> job : quick) {
+            assertEquals(JobStatus.DONE, job.await(GENEROUS), job::info);
+            long session = LocalTestSupport.jobSession(job);
+            LocalTestSupport.waitFor(() -> LocalTestSupport.sessionMembers(session).isEmpty(), GENEROUS,
+                    "the processes of job " + job.name() + " (session " + session + ") to end: "
+                            + LocalTestSupport.sessionMembers(session));
+        }
     }
 }
