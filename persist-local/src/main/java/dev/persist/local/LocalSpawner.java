@@ -85,8 +85,9 @@ final class LocalSpawner {
 
     /**
      * @param args the socket to listen on, the lock file that makes this spawner the only one on
-     *     it, the file to write its identity to, the marker its starter created, which it deletes
-     *     once it listens, and how many seconds it stays without requests
+     *     it, the file to write its identity to, the marker its starter created (without which it
+     *     makes no files and exits; it deletes it once it listens), and how many seconds it stays
+     *     without requests
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 5) {
@@ -96,6 +97,9 @@ final class LocalSpawner {
         Path socket = Path.of(args[0]);
         Path starting = Path.of(args[3]);
         Duration idle = Duration.ofSeconds(Long.parseLong(args[4]));
+        if (!Files.exists(starting)) {
+            return; // the home was removed while this JVM started: make no files in it
+        }
         try (FileChannel lockChannel = FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {

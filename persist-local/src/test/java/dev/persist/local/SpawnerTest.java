@@ -142,6 +142,7 @@ class SpawnerTest extends LocalJobTestBase {
     void theSpawnerStopsWhenIdleAndSaysWhy() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("spawner"));
         Path log = dir.resolve("log");
+        Files.createFile(dir.resolve("s.starting"));
         try (ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
                 dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
                 dir.resolve("s.starting").toString(), "1")) {
@@ -149,6 +150,20 @@ class SpawnerTest extends LocalJobTestBase {
         }
         JobTesting.assertMentions(Files.readString(log), "stopping: idle for 1 s");
         assertFalse(Files.exists(dir.resolve("s.sock")), "it removed its socket");
+        assertFalse(Files.exists(dir.resolve("s.starting")), "it removed its starter's marker");
+    }
+
+    @Test
+    void aSpawnerWhoseStartersMarkerIsGoneMakesNoFiles() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("removed-home"));
+        try (ChildJvm spawner = ChildJvm.start(List.of(), tmp, Map.of(), tmp.resolve("spawner.log"), LocalSpawner.class,
+                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
+                dir.resolve("s.starting").toString(), "600")) {
+            assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "a home removed while the spawner started gets no files from it");
+        }
     }
 
     @Test
