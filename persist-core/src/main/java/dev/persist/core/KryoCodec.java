@@ -69,8 +69,27 @@ public final class KryoCodec {
         }
     };
 
-    /** Creates a codec. Kryo instances are made as needed, one for each concurrent call. */
+    /**
+     * Creates a codec. Kryo instances are made as needed, one for each concurrent call.
+     *
+     * <p>A value nested too deeply ends its write or read in a {@link StackOverflowError}, which
+     * Kryo catches at every level as it unwinds, adding a line to a {@link KryoException}'s trace,
+     * a {@link StringBuffer}. A class first initialized there, with the stack all but used up,
+     * fails to initialize, and stays unusable for the rest of the JVM's life: it happened to
+     * {@code StringBuffer} in a test JVM, which then lost every test result after it. So both are
+     * initialized here, where the stack is not exhausted.
+     */
     public KryoCodec() {
+        initialize(StringBuffer.class);
+        initialize(KryoException.class);
+    }
+
+    private static void initialize(Class<?> type) {
+        try {
+            Class.forName(type.getName(), true, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(type + " is loaded, so it can be found", e);
+        }
     }
 
     /**

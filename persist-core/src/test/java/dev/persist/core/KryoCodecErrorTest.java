@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.io.Serializable;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -228,6 +230,33 @@ class KryoCodecErrorTest {
         assertEquals(Link.class.getName(), e.offendingClass());
         assertTrue(e.getMessage().matches(".*nested too deeply.* Reached through: field 'next' \\("
                 + Pattern.quote(Link.class.getName()) + "\\) \\(\\d+ times\\)\\."), e.getMessage());
+    }
+
+    /**
+     * Run in a fresh JVM by {@link #aValueNestedTooDeeplyLeavesTheJvmWhole}: rejects a value
+     * nested too deeply, then uses {@link StringBuffer}, which Kryo first used while unwinding.
+     */
+    public static void main(String[] args) {
+        Link head = null;
+        for (int i = 0; i < 1_000_000; i++) {
+            head = new Link(head);
+        }
+        try {
+            new KryoCodec().toBytes(head);
+            System.out.println("not rejected");
+        } catch (UnserializableValueException e) {
+            System.out.println(new StringBuffer("still ").append("usable"));
+        }
+    }
+
+    @Test
+    void aValueNestedTooDeeplyLeavesTheJvmWhole() throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), KryoCodecErrorTest.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");
+        assertEquals("still usable", output.strip(), output);
     }
 
     @Test
