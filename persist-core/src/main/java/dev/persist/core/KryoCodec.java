@@ -69,19 +69,21 @@ public final class KryoCodec {
         }
     };
 
-    /**
-     * Creates a codec. Kryo instances are made as needed, one for each concurrent call.
-     *
-     * <p>A value nested too deeply ends its write or read in a {@link StackOverflowError}, which
-     * Kryo catches at every level as it unwinds, adding a line to a {@link KryoException}'s trace,
-     * a {@link StringBuffer}. A class first initialized there, with the stack all but used up,
-     * fails to initialize, and stays unusable for the rest of the JVM's life: it happened to
-     * {@code StringBuffer} in a test JVM, which then lost every test result after it. So both are
-     * initialized here, where the stack is not exhausted.
+    /*
+     * A value nested too deeply ends its write or read in a StackOverflowError, which Kryo catches
+     * at every level as it unwinds, adding a line to a KryoException's trace, a StringBuffer. A
+     * class first initialized there, with the stack all but used up, fails to initialize and stays
+     * unusable for the rest of the JVM's life: it happened to StringBuffer in a test JVM, which then
+     * lost every test result after it. So both are initialized with this class, where the stack is
+     * not exhausted.
      */
-    public KryoCodec() {
+    static {
         initialize(StringBuffer.class);
         initialize(KryoException.class);
+    }
+
+    /** Creates a codec. Kryo instances are made as needed, one for each concurrent call. */
+    public KryoCodec() {
     }
 
     private static void initialize(Class<?> type) {

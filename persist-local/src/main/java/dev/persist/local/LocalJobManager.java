@@ -129,12 +129,33 @@ public final class LocalJobManager implements JobManager {
         String host = hostName();
         Map<String, BackendState> states = new HashMap<>();
         for (JobRef job : jobs) {
-            states.put(job.name(), state(job, Handle.of(job), bootId, host));
+            Handle handle = Handle.of(job);
+            states.put(job.name(), state(handle, sessionOf(job, handle), bootId, host));
         }
         return states;
     }
 
-    private BackendState state(JobRef job, Handle handle, String bootId, String host) throws IOException {
+    /**
+     * What is known of a job's session, read once.
+     *
+     * @param session the session, or empty while the spawner has not recorded it
+     * @param spawnerAlive whether the spawner was alive when the session was found missing
+     */
+    private record Known(Optional<Session> session, boolean spawnerAlive) {
+    }
+
+    private Known sessionOf(JobRef job, Handle handle) throws IOException {
+        Optional<Session> session = handle.session(job);
+        if (session.isPresent()) {
+            return new Known(session, false);
+        }
+        if (processes.isAlive(handle.spawnerPid(), handle.spawnerStartTicks())) {
+            return new Known(session, true);
+        }
+        return new Known(handle.session(job), false); // it may have recorded the job just before it ended
+    }
+
+    private BackendState state(Handle handle, Known known, String bootId, String host) {
         if (!handle.host().equals(host)) {
             return new BackendState(BackendState.Phase.ACTIVE, "on host " + handle.host()
                     + ", which cannot be checked from " + host);
@@ -142,18 +163,12 @@ public final class LocalJobManager implements JobManager {
         if (!handle.bootId().equals(bootId)) {
             return new BackendState(BackendState.Phase.GONE, "the machine rebooted since the job started");
         }
-        Optional<Session> session = handle.session(job);
-        if (session.isEmpty()) {
-            if (processes.isAlive(handle.spawnerPid(), handle.spawnerStartTicks())) {
-                return new BackendState(BackendState.Phase.PENDING, waitingForSpawner(handle));
-            }
-            session = handle.session(job); // it may have recorded the job just before it ended
-            if (session.isEmpty()) {
-                return new BackendState(BackendState.Phase.FAILED, "the local spawner (pid " + handle.spawnerPid()
-                        + ") ended before it started the job");
-            }
+        if (known.session().isEmpty()) {
+            return known.spawnerAlive() ? new BackendState(BackendState.Phase.PENDING, waitingForSpawner(handle))
+                    : new BackendState(BackendState.Phase.FAILED, "the local spawner (pid " + handle.spawnerPid()
+                            + ") ended before it started the job; submit it again");
         }
-        Session started = session.get();
+        Session started = known.session().get();
         if (!started.isStarted()) {
             return new BackendState(BackendState.Phase.FAILED, "the job could not be started: " + started.failure());
         }
@@ -170,9 +185,9 @@ public final class LocalJobManager implements JobManager {
     @Override
     public String describe(JobRef job) throws IOException {
         Handle handle = Handle.of(job);
-        BackendState state = state(job, handle, processes.bootId(), hostName());
-        Optional<Session> session = handle.session(job);
-        String where = session.filter(Session::isStarted).map(s -> "session " + s.pid() + " on ").orElse("on ") + handle.host();
+        Known known = sessionOf(job, handle);
+        BackendState state = state(handle, known, processes.bootId(), hostName());
+        String where = known.session().filter(Session::isStarted).map(s -> "session " + s.pid() + " on ").orElse("on ") + handle.host();
         String spawner = handle.spawnerPid() > 0 ? ", handed to the local spawner (pid " + handle.spawnerPid() + ")" : "";
         return switch (state.phase()) {
             case ACTIVE -> where + spawner + (state.detail().isEmpty() ? ", alive" : ", " + state.detail());

@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
@@ -68,13 +67,7 @@ final class LocalQueue {
         }
         byte[] script = script();
         if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), script)) {
-            Path tmp = Files.createTempFile(dir, "." + SCRIPT, ".tmp");
-            try {
-                Files.write(tmp, script);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            LocalFiles.writeAtomically(target, script);
         }
         checkedScripts.add(dir);
         return dir;

@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -70,13 +68,6 @@ record Session(long pid, long startTicks, String failure) {
      */
     void write(Path file) throws IOException {
         String text = isStarted() ? "started " + pid + " " + startTicks + "\n" : "failed " + failure + "\n";
-        Path tmp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        LocalFiles.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

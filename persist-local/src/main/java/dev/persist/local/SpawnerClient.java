@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
@@ -52,11 +51,12 @@ final class SpawnerClient {
 
     private final String context;
 
+    /** A client for this JVM's context, which is read from {@code /proc/self} when first needed (not to ask for a status). */
     SpawnerClient() {
-        this(Context.KEY);
+        this(null);
     }
 
-    /** @param context the hash naming this submitter's spawner, or null to never use one */
+    /** @param context the hash naming this submitter's spawner, or null for this JVM's */
     SpawnerClient(String context) {
         this.context = context;
     }
@@ -66,11 +66,12 @@ final class SpawnerClient {
     }
 
     private Optional<SpawnerFiles> files(Path home) {
-        if (context == null) {
-            return Optional.empty();
+        String key = context != null ? context : Context.KEY;
+        if (key == null) {
+            return Optional.empty(); // the context cannot be read: no spawner
         }
         Path dir = home.toAbsolutePath().resolve("local");
-        String prefix = "spawner-" + context;
+        String prefix = "spawner-" + key;
         Path socket = dir.resolve(prefix + ".sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             return Optional.empty();
@@ -129,22 +130,6 @@ final class SpawnerClient {
             } catch (IOException e) {
                 // the hand-over, whatever became of it, stands
             }
-        }
-    }
-
-    /**
-     * Records a spawner's identity: written whole, then renamed into place.
-     *
-     * @param file the identity file
-     * @param identity {@code PID/START_TICKS}
-     */
-    static void writeIdentity(Path file, String identity) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, identity + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

@@ -128,7 +128,7 @@ class LocalJobManagerTest {
         assertTrue(gone.waitFor(30, TimeUnit.SECONDS), "true did not exit");
         BackendState state = query(spawned(gone.pid(), 1));
         assertEquals(Phase.FAILED, state.phase());
-        assertEquals("the local spawner (pid " + gone.pid() + ") ended before it started the job", state.detail());
+        assertEquals("the local spawner (pid " + gone.pid() + ") ended before it started the job; submit it again", state.detail());
     }
 
     @Test
