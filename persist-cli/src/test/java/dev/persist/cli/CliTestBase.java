@@ -7,12 +7,18 @@ import dev.persist.Job;
 import dev.persist.JobStatus;
 import dev.persist.Jobs;
 import dev.persist.Persist;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -63,9 +69,14 @@ abstract class CliTestBase {
 
     /** Waits (with a deadline) until the job has started. */
     void awaitRunning(String name) throws InterruptedException {
+        awaitTrue(() -> jobs().open(name).status() == JobStatus.RUNNING, "job '" + name + "' to start");
+    }
+
+    /** Polls the condition every 20 ms; fails naming {@code what} if it does not hold within 30 s. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (jobs().open(name).status() != JobStatus.RUNNING) {
-            assertTrue(System.nanoTime() < deadline, "job '" + name + "' did not start within 30 s");
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
             Thread.sleep(20);
         }
     }
@@ -74,13 +85,28 @@ abstract class CliTestBase {
         return Persist.jobs(home);
     }
 
-    /** Leaves no job running behind. */
+    /**
+     * Leaves no job running behind, nor a spawner still making its files in the home, which
+     * JUnit is about to delete (a spawner that is starting deletes its {@code .starting} marker
+     * once its files are made).
+     */
     @AfterEach
-    void cancelRunningJobs() {
+    void cancelRunningJobs() throws InterruptedException {
         for (Job<?> job : jobs().list()) {
             if (!job.status().isTerminal()) {
                 job.cancel();
             }
+        }
+        awaitTrue(() -> !spawnerStarting(), "the spawner of " + home + " to finish starting");
+    }
+
+    private boolean spawnerStarting() {
+        try (Stream<Path> files = Files.list(home.resolve("local"))) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".starting"));
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
