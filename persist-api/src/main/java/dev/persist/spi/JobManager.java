@@ -14,8 +14,10 @@ import java.util.Map;
  * {@code META-INF/services/dev.persist.spi.JobManager}) and constructed by core's injector: give
  * the class a public no-argument constructor, or one annotated with {@code jakarta.inject.Inject}
  * (it may take a {@link java.time.Clock}). Constructors must be cheap and free of side effects (do
- * not probe for programs there): every backend is constructed the first time a job needs one. A
- * constructor that throws disables that backend only; the message names it.
+ * not probe for programs there). Annotate the class with {@link BackendName} so that it is
+ * constructed only when a job or call needs a backend of its name; a backend without it is
+ * constructed whenever any backend is first needed. A constructor that throws disables that
+ * backend only; the message names it.
  *
  * <p>A backend that is not on the class path can be dropped in as a jar (or a directory of
  * classes) in {@code <home>/plugins/}. Each plugin gets its own class loader, which sees the

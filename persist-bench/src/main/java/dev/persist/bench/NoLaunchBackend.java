@@ -1,5 +1,6 @@
 package dev.persist.bench;
 
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import dev.persist.spi.JobRef;
@@ -14,6 +15,7 @@ import java.util.Map;
  * the class path and writing the job directory. Its jobs read as lost (FAILED) and can be cleaned
  * up at once. Only the benchmark's class path has it.
  */
+@BackendName(NoLaunchBackend.ID)
 public final class NoLaunchBackend implements JobManager {
 
     static final String ID = "bench-no-launch";

@@ -133,7 +133,7 @@ class DistributionIT {
     }
 
     @Test
-    void aFinishedJobsStatusNeedsNoBackendAndNoInjector() throws IOException, InterruptedException {
+    void aFinishedJobsStatusNeedsNoBackendAndNoInjectorAndARunningOnesOnlyItsOwn() throws IOException, InterruptedException {
         persist("submit", "--name", "quick", "--", "true");
         persist("wait", "quick");
         persist("submit", "--name", "long", "--", "sleep", "300");
@@ -154,8 +154,11 @@ class DistributionIT {
                 "java.time.format.DateTimeFormatter")) {
             assertFalse(Files.readString(finished).contains("] " + type + " source:"), type + " is not loaded");
         }
-        assertTrue(Files.readString(running).contains("] dev.persist.local.LocalJobManager source:"),
+        String runningLoaded = Files.readString(running);
+        assertTrue(runningLoaded.contains("] dev.persist.local.LocalJobManager source:"),
                 "a running job's status asks its backend");
+        assertFalse(runningLoaded.contains("] dev.persist.slurm.ExecCommandRunner source:"),
+                "and constructs no other backend");
     }
 
     @Test

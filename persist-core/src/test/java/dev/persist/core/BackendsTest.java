@@ -9,10 +9,13 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.persist.BackendInfo;
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import dev.persist.spi.JobRef;
 import dev.persist.spi.LaunchRequest;
+import java.lang.reflect.InvocationTargetException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,6 +160,115 @@ class BackendsTest {
 
         assertEquals(1, discoveries.get());
         assertEquals(1, constructions.get());
+    }
+
+    @BackendName("local")
+    static final class DeclaredLocal extends StubLocal {
+    }
+
+    @BackendName("local")
+    static final class DeclaredLocalToo extends StubLocal {
+    }
+
+    @BackendName("slurm")
+    static final class DeclaredSlurm extends StubLocal {
+        @Override
+        public String id() {
+            return "slurm";
+        }
+    }
+
+    /** Declares a name its id() does not return. */
+    @BackendName("slurm")
+    static final class Misdeclared extends StubLocal {
+    }
+
+    @BackendName("Slurm Jobs")
+    static final class UntypableName extends StubLocal {
+    }
+
+    @BackendName("local")
+    static final class ExplodingDeclared extends StubLocal {
+        ExplodingDeclared() {
+            throw new IllegalStateException("no config file");
+        }
+    }
+
+    /** Backends over the classes, in discovery order, constructed by their constructors; counts constructions by class. */
+    private static Backends constructing(Map<Class<?>, Integer> constructions, List<Class<? extends JobManager>> types) {
+        return new Backends(() -> new BackendDiscovery(types, List.of()), type -> {
+            constructions.merge(type, 1, Integer::sum);
+            try {
+                var constructor = type.getDeclaredConstructor();
+                constructor.setAccessible(true);
+                return constructor.newInstance();
+            } catch (InvocationTargetException e) {
+                throw (RuntimeException) e.getCause();
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void aBackendThatDeclaresItsNameIsConstructedOnlyWhenThatNameIsNeeded() {
+        Map<Class<?>, Integer> constructions = new HashMap<>();
+        Backends backends = constructing(constructions, List.of(DeclaredSlurm.class, DeclaredLocal.class));
+
+        assertEquals(DeclaredLocal.class, backends.get("local").getClass());
+        backends.get("local");
+        assertEquals(Map.of(DeclaredLocal.class, 1), constructions);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backends.get("slurmm"));
+        assertEquals("Unknown backend 'slurmm'; known backends: local, slurm. Did you mean 'slurm'?", e.getMessage());
+        assertEquals(Map.of(DeclaredLocal.class, 1), constructions);
+
+        assertEquals(Set.of("local", "slurm"), backends.all().keySet());
+        assertEquals(Map.of(DeclaredLocal.class, 1, DeclaredSlurm.class, 1), constructions);
+        assertEquals(List.of(), backends.problems());
+    }
+
+    @Test
+    void ofTwoBackendsThatDeclareOneNameTheFirstIsUsedAndTheSecondReportedUnconstructed() {
+        Map<Class<?>, Integer> constructions = new HashMap<>();
+        Backends backends = constructing(constructions, List.of(DeclaredLocal.class, DeclaredLocalToo.class));
+
+        assertEquals(DeclaredLocal.class, backends.get("local").getClass());
+        assertEquals(Map.of(DeclaredLocal.class, 1), constructions);
+        List<String> problems = backends.problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("Two backends are named 'local': " + DeclaredLocal.class.getName() + " ("),
+                problems.get(0));
+        assertTrue(problems.get(0).contains(" and " + DeclaredLocalToo.class.getName() + " ("), problems.get(0));
+    }
+
+    @Test
+    void whenTheFirstBackendOfANameCannotBeConstructedTheNextOneIsUsed() {
+        Map<Class<?>, Integer> constructions = new HashMap<>();
+        Backends backends = constructing(constructions, List.of(ExplodingDeclared.class, LocalA.class));
+
+        assertEquals(LocalA.class, backends.get("local").getClass());
+        assertEquals(List.of("Backend " + ExplodingDeclared.class.getName() + " ("
+                + BackendDiscovery.location(ExplodingDeclared.class)
+                + ") could not be created, so it is skipped: java.lang.IllegalStateException: no config file"),
+                backends.problems());
+    }
+
+    @Test
+    void aBackendWhoseIdIsNotTheNameItDeclaresIsReportedAndSkipped() {
+        Backends backends = constructing(new HashMap<>(), List.of(Misdeclared.class, UntypableName.class, DeclaredLocal.class));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> backends.get("slurm"));
+        assertEquals("Unknown backend 'slurm'; known backends: local.", e.getMessage());
+        assertEquals(Set.of("local"), backends.all().keySet());
+        List<String> problems = backends.problems();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("Backend " + UntypableName.class.getName() + " ("), problems.get(0));
+        assertTrue(problems.get(0).endsWith(") declares a name users cannot type (@BackendName), so it is skipped: "
+                + "Invalid backend name 'Slurm Jobs': backend names are 1 to 64 characters of [a-z0-9_-], "
+                + "starting with a letter"), problems.get(0));
+        assertTrue(problems.get(1).startsWith("Backend " + Misdeclared.class.getName() + " ("), problems.get(1));
+        assertTrue(problems.get(1).endsWith(") declares the name 'slurm' (@BackendName) but its id() returns 'local', "
+                + "so it is skipped; make them the same"), problems.get(1));
     }
 
     @Test

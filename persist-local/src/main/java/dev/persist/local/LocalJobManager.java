@@ -1,6 +1,7 @@
 package dev.persist.local;
 
 import dev.persist.JobOptions;
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import dev.persist.spi.JobRef;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * the number of CPUs. The time limit is enforced by the job's wrapper; {@code cpus} and memory are
  * recorded but not enforced.
  */
+@BackendName("local")
 public final class LocalJobManager implements JobManager {
 
     /** The option naming the number of jobs that may run at once. */

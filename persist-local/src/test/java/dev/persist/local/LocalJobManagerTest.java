@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persist.JobOptions;
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.BackendState.Phase;
 import dev.persist.spi.JobRef;
@@ -52,6 +53,12 @@ class LocalJobManagerTest {
 
     private BackendState query(JobRef ref) throws IOException {
         return manager.query(List.of(ref)).get("j");
+    }
+
+    @Test
+    void itIsTheLocalBackendAndDeclaresItsName() {
+        assertEquals("local", manager.id());
+        assertEquals(manager.id(), LocalJobManager.class.getAnnotation(BackendName.class).value());
     }
 
     @Test

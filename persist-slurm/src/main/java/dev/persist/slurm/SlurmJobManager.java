@@ -1,6 +1,7 @@
 package dev.persist.slurm;
 
 import dev.persist.JobOptions;
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.BackendState.Phase;
 import dev.persist.spi.JobManager;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * second; for jobs squeue has forgotten, {@code sacct} if the site keeps accounting; otherwise the
  * job's own records decide.
  */
+@BackendName("slurm")
 public final class SlurmJobManager implements JobManager {
 
     /** How long {@link #cancel} waits for Slurm to confirm that a job stopped: KillWait (30 s) and more. */

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.persist.JobOptions;
+import dev.persist.spi.BackendName;
 import dev.persist.spi.BackendState;
 import dev.persist.spi.BackendState.Phase;
 import dev.persist.spi.JobRef;
@@ -68,6 +69,7 @@ class SlurmJobManagerTest {
     @Test
     void itIsTheSlurmBackendAndChecksItsOptions() {
         assertEquals("slurm", manager.id());
+        assertEquals(manager.id(), SlurmJobManager.class.getAnnotation(BackendName.class).value());
         manager.validate(JobOptions.backend("slurm").option("partition", "gpu"));
         assertThrows(IllegalArgumentException.class, () -> manager.validate(JobOptions.backend("slurm").option("slots", "1")));
     }
