@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -133,32 +134,42 @@ class DistributionIT {
     }
 
     @Test
-    void aFinishedJobsStatusNeedsNoBackendAndNoInjectorAndARunningOnesOnlyItsOwn() throws IOException, InterruptedException {
+    void aJobsStatusNeedsNoBackendOnceItRunsOrEndedAndCancellingConstructsOnlyItsOwn()
+            throws IOException, InterruptedException {
         persist("submit", "--name", "quick", "--", "true");
         persist("wait", "quick");
         persist("submit", "--name", "long", "--", "sleep", "300");
-        Path finished = scratch.resolve("finished.log");
-        Path running = scratch.resolve("running.log");
+        Path started = home.resolve("jobs/long/started");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(started) || Files.size(started) == 0) { // the wrapper names itself in it
+            assertTrue(System.nanoTime() < deadline, "the job's wrapper started within 10 s");
+            Thread.sleep(20);
+        }
 
-        Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + finished), LAUNCHER, "status", "quick");
-        assertEquals(0, status.code(), status.err());
-        assertEquals("quick DONE\n", status.out());
-        assertEquals(0, persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + running), LAUNCHER,
-                "status", "long").code());
-
+        Map<String, String> logs = new LinkedHashMap<>();
+        for (String job : List.of("quick", "long")) {
+            Path log = scratch.resolve(job + ".log");
+            Run status = persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), LAUNCHER, "status", job);
+            assertEquals(0, status.code(), status.err());
+            logs.put(status.out(), Files.readString(log));
+        }
+        assertEquals(List.of("quick DONE\n", "long RUNNING\n"), List.copyOf(logs.keySet()));
         // (Some classes, Kryo's among them, are linked from the archive; none of this work is done.)
         // Nor does it read annotations (a proxy class per annotation type), set up picocli's converters
         // for java.sql and java.time types, or java.time's formatting.
         for (String type : List.of("com.google.inject.Guice", "dev.persist.local.LocalJobManager",
                 "dev.persist.core.Plugins$SharedApiLoader", "java.lang.reflect.Proxy", "java.sql.Connection",
                 "java.time.format.DateTimeFormatter")) {
-            assertFalse(Files.readString(finished).contains("] " + type + " source:"), type + " is not loaded");
+            logs.forEach((out, loaded) -> assertFalse(loaded.contains("] " + type + " source:"),
+                    out.strip() + ": " + type + " is not loaded"));
         }
-        String runningLoaded = Files.readString(running);
-        assertTrue(runningLoaded.contains("] dev.persist.local.LocalJobManager source:"),
-                "a running job's status asks its backend");
-        assertFalse(runningLoaded.contains("] dev.persist.slurm.ExecCommandRunner source:"),
-                "and constructs no other backend");
+
+        Path cancel = scratch.resolve("cancel.log");
+        assertEquals(0, persist(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + cancel), LAUNCHER,
+                "cancel", "long").code());
+        String loaded = Files.readString(cancel);
+        assertTrue(loaded.contains("] dev.persist.local.LocalJobManager source:"), "cancelling asks the job's backend");
+        assertFalse(loaded.contains("] dev.persist.slurm.ExecCommandRunner source:"), "and constructs no other backend");
     }
 
     @Test

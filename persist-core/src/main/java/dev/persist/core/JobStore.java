@@ -413,7 +413,10 @@ final class JobStore implements Jobs {
         return ". If the job is not running any more, remove " + dir + " to free the name";
     }
 
-    /** The states of several jobs, asking each backend once for all of its unfinished jobs. */
+    /**
+     * The states of several jobs, asking each backend once for all of its unfinished jobs whose
+     * wrapper is not seen running on this machine.
+     */
     Map<PersistedJob<?>, JobState> states(List<PersistedJob<?>> jobs) {
         Map<PersistedJob<?>, JobState> states = new HashMap<>();
         Map<String, List<PersistedJob<?>>> pending = new LinkedHashMap<>();
@@ -426,6 +429,8 @@ final class JobStore implements Jobs {
             JobState marked = JobState.fromMarkers(job.dir(), record).orElse(null);
             if (marked != null) {
                 states.put(job, marked);
+            } else if (RunningWrapper.isRunning(job.dir())) {
+                states.put(job, new JobState(JobStatus.RUNNING, "", null));
             } else if (record.handle().isEmpty()) {
                 states.put(job, JobState.fromBackend(job.dir(), record, null, clock.instant()));
             } else {

@@ -3,12 +3,12 @@
 #
 # Usage: run.sh JOB_DIR TIME_LIMIT_SECONDS GRACE_SECONDS COMMAND [ARG...]
 #
-# Runs COMMAND as a child and records in JOB_DIR that it started ("started") and, once the child
-# has exited and its output is complete, its exit status ("exit", written atomically). A job
-# without "exit" whose processes are gone was killed without a trace. TIME_LIMIT_SECONDS > 0
-# starts a watchdog that records "time-limit", sends TERM, and KILL after GRACE_SECONDS. USR1 does
-# the same at once: a batch scheduler's warning that its own time limit is near (Slurm's
-# --signal=B:USR1@N).
+# Runs COMMAND as a child and records in JOB_DIR that it started ("started", naming this process)
+# and, once the child has exited and its output is complete, its exit status ("exit", written
+# atomically). A job without "exit" whose processes are gone was killed without a trace.
+# TIME_LIMIT_SECONDS > 0 starts a watchdog that records "time-limit", sends TERM, and KILL after
+# GRACE_SECONDS. USR1 does the same at once: a batch scheduler's warning that its own time limit
+# is near (Slurm's --signal=B:USR1@N).
 # Arguments are only ever passed on as "$@": nothing here is evaluated.
 set -u
 dir=$1 limit=$2 grace=$3
@@ -22,7 +22,17 @@ if [ -e "$dir/cancel-requested" ]; then
     printf '143\n' > "$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
     exit 143
 fi
-: > "$dir/started"
+# "started" names this wrapper: its pid, its start time (field 22 of /proc/PID/stat, in clock ticks
+# since boot) and the boot id. While that process lives, Persist knows the job runs without asking
+# the backend. Empty where /proc cannot be read.
+identify() {
+    read -r stat </proc/$$/stat && read -r boot </proc/sys/kernel/random/boot_id || return 0
+    set -- ${stat##*) }
+    [ $# -ge 20 ] || return 0
+    shift 19
+    printf '%s %s %s\n' "$$" "$1" "$boot"
+}
+identify > "$dir/started" 2>/dev/null
 PERSIST_JOB_DIR=$dir
 export PERSIST_JOB_DIR
 

@@ -8,18 +8,24 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.persist.Job;
 import dev.persist.JobOptions;
 import dev.persist.JobStatus;
 import dev.persist.PersistException;
+import dev.persist.spi.BackendState;
 import dev.persist.spi.JobManager;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Core's error paths that a real backend cannot be made to take on demand: a backend that fails to
- * start or to report on jobs, a job whose backend is not installed, and malformed submissions. The
- * backend is a Mockito stand-in; real launches are tested in persist-local.
+ * start or to report on jobs, a job whose backend is not installed, and malformed submissions; and
+ * when core knows a job runs without asking its backend. The backend is a Mockito stand-in; real
+ * launches are tested in persist-local.
  */
 class JobStoreTest {
 
@@ -166,5 +173,67 @@ class JobStoreTest {
         assertTrue(e.getMessage().startsWith("Job 'again' was replaced by another job of that name (submitted "),
                 e.getMessage());
         assertTrue(store.open("again").info().contains("command echo second"), store.open("again").info());
+    }
+    @Test
+    void aJobWhoseWrapperRunsHereIsRunningWithoutAskingItsBackendUntilTheWrapperIsGone() throws Exception {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        JobStore store = store(backend);
+        Job<Integer> job = store.submit("wrapped", JobOptions.backend("fake"), List.of("sleep", "60"));
+        Path dir = job.directory();
+        // What a backend does: start the job's wrapper.
+        Process wrapper = new ProcessBuilder("/bin/sh", dir.resolve(JobDir.RUN_SH).toString(), dir.toString(), "0", "5",
+                "sleep", "60").redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
+        try {
+            String started = JobTesting.awaitFile(dir.resolve(JobDir.STARTED), Duration.ofSeconds(10));
+            assertEquals(wrapper.pid() + " " + startTicks(wrapper.pid()) + " " + bootId(), started,
+                    "the wrapper names itself");
+
+            assertEquals(JobStatus.RUNNING, job.status());
+            assertEquals(JobStatus.RUNNING, store.list().get(0).status());
+            verify(backend, never()).query(anyList());
+
+            // Killed without a trace: now the backend decides (it knows nothing of the job).
+            List<ProcessHandle> children = wrapper.descendants().toList();
+            wrapper.destroyForcibly().waitFor();
+            children.forEach(ProcessHandle::destroyForcibly);
+            assertEquals(JobStatus.FAILED, job.status());
+            verify(backend).query(anyList());
+        } finally {
+            wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+            wrapper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aStartedMarkerThatDoesNotNameALiveProcessOfThisBootLeavesItToTheBackend() throws IOException {
+        when(backend.launch(any())).thenReturn(Map.of("id", "7"));
+        when(backend.query(anyList())).thenReturn(Map.of("marked", BackendState.of(BackendState.Phase.ACTIVE)));
+        JobStore store = store(backend);
+        Job<Integer> job = store.submit("marked", JobOptions.backend("fake"), List.of("true"));
+        Path started = job.directory().resolve(JobDir.STARTED);
+        long self = ProcessHandle.current().pid();
+
+        // This JVM, named as the wrapper names itself, counts as the job's live wrapper.
+        Files.writeString(started, self + " " + startTicks(self) + " " + bootId() + "\n");
+        assertEquals(JobStatus.RUNNING, job.status());
+        verify(backend, never()).query(anyList());
+
+        for (String marker : List.of("", self + " " + (startTicks(self) + 1) + " " + bootId(),
+                self + " " + startTicks(self) + " 00000000-0000-0000-0000-000000000000", "self " + startTicks(self) + " "
+                + bootId(), "written by hand")) {
+            Files.writeString(started, marker);
+            assertEquals(JobStatus.RUNNING, job.status(), marker);
+        }
+        verify(backend, times(5)).query(anyList());
+    }
+
+    /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+    private static long startTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+    }
+
+    private static String bootId() throws IOException {
+        return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
     }
 }
