@@ -95,7 +95,7 @@ for what in status-finished status-running status-finished-without-archive; do
     t=$(startup "$what")
     case $what in
         status-finished) label="7. persist status NAME (finished job), median of $runs vs java -version"; target="<= 1.3x"; met=$(at_most "$t" "$jv" 1.3) ;;
-        status-running) label="7. persist status NAME (running job: asks the backend), median of $runs vs java -version"; target=report; met=- ;;
+        status-running) label="7. persist status NAME (running job), median of $runs vs java -version"; target=report; met=- ;;
         *) label="7. persist status NAME (finished job) without lib/persist.jsa, median of $runs vs java -version"; target=report; met=- ;;
     esac
     row "$label" "$t ms" "$jv ms" "$(ratio "$t" "$jv")" "$target" "$met"

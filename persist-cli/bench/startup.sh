@@ -1,7 +1,7 @@
 #!/bin/sh
 # How long `persist status NAME` takes, next to a bare `java -version`: the median of RUNS runs of
 # each, interleaved so that the machine's load affects all alike. Also `status` of a running job
-# (which asks the local backend, so it builds the injector) and `status` without the class data
+# (whose wrapper is seen running, so no backend is asked) and `status` without the class data
 # archive (the distribution copied elsewhere, where lib/persist.jsa does not apply).
 # Usage (after mvn package): persist-cli/bench/startup.sh [RUNS]     (default 10)
 set -eu
