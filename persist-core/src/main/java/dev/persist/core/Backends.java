@@ -178,16 +178,20 @@ public final class Backends {
      */
     public JobManager get(String name) {
         JobManager manager;
-        Set<String> known = new TreeSet<>();
-        List<String> unlogged;
+        List<String> unlogged = List.of();
+        Set<String> known = null;
         synchronized (lock) {
             discover();
             resolve(name);
             manager = resolved.get(name);
-            known.addAll(resolved.keySet());
-            known.addAll(candidates.keySet());
-            unlogged = List.copyOf(problems.subList(logged, problems.size()));
-            logged = problems.size();
+            if (logged < problems.size()) {
+                unlogged = List.copyOf(problems.subList(logged, problems.size()));
+                logged = problems.size();
+            }
+            if (manager == null) {
+                known = new TreeSet<>(resolved.keySet());
+                known.addAll(candidates.keySet());
+            }
         }
         // Listing the backends shows the problems; using one must not hide them.
         unlogged.forEach(LoggerFactory.getLogger(Backends.class)::warn);

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,10 +223,7 @@ final class JobStore implements Jobs {
         Path staging = Files.createTempDirectory(jobsDir, STAGING_PREFIX, SecureFiles.PRIVATE_DIRECTORY);
         try {
             JobRecord record = stager.stage(staging);
-            try (InputStream wrapper = Objects.requireNonNull(JobStore.class.getResourceAsStream(JobDir.RUN_SH),
-                    "run.sh is packaged with persist-core")) {
-                Files.copy(wrapper, staging.resolve(JobDir.RUN_SH));
-            }
+            Files.write(staging.resolve(JobDir.RUN_SH), Wrapper.SCRIPT, StandardOpenOption.CREATE_NEW);
             Files.createFile(staging.resolve(JobDir.STDOUT));
             Files.createFile(staging.resolve(JobDir.STDERR));
             Files.writeString(staging.resolve(JobDir.JOB_JSON), record.toJson());
@@ -241,6 +239,20 @@ final class JobStore implements Jobs {
         } catch (IOException | RuntimeException e) {
             discardQuietly(staging);
             throw e;
+        }
+    }
+
+    /** The wrapper script, read from persist-core's jar once. */
+    private static final class Wrapper {
+        static final byte[] SCRIPT = read();
+
+        private static byte[] read() {
+            try (InputStream in = Objects.requireNonNull(JobStore.class.getResourceAsStream(JobDir.RUN_SH),
+                    "run.sh is packaged with persist-core")) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read run.sh from persist-core's jar", e);
+            }
         }
     }
 
