@@ -130,6 +130,28 @@ class LocalJobManagerTest {
     }
 
     @Test
+    void cancelInterruptedWhileWaitingForTheSpawnerSaysSoAndKeepsTheInterrupt() throws IOException, InterruptedException {
+        JobRef job = spawned(self().pid(), self().startTicks());
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until cancel() sleeps between looks at the session file
+            }
+            caller.interrupt();
+        });
+        interrupter.start();
+        try {
+            IOException e = assertThrows(IOException.class, () -> manager.cancel(job));
+            assertEquals("Interrupted while waiting for the local spawner to start job 'j'", e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            interrupter.join();
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void aJobWhoseSpawnerEndedBeforeStartingItFailsSayingSo() throws IOException, InterruptedException {
         Process gone = new ProcessBuilder("true").start();
         assertTrue(gone.waitFor(30, TimeUnit.SECONDS), "true did not exit");
