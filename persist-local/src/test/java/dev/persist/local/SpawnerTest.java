@@ -76,6 +76,21 @@ class SpawnerTest extends LocalJobTestBase {
                 "process " + pid + " to exit");
     }
 
+    /**
+     * Waits until nobody listens on the socket. A killed JVM's main thread can be a zombie while
+     * its other threads, still exiting, keep the socket open and a connection lands in its backlog.
+     */
+    private static void awaitNoListener(Path socket) {
+        LocalTestSupport.waitFor(() -> {
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return false;
+            } catch (IOException refused) {
+                return true;
+            }
+        }, GENEROUS, "no listener on " + socket);
+    }
+
     @Test
     void theFirstJobStartsASpawnerWhichStartsTheJobsAfterIt() throws IOException {
         startSpawner();
@@ -107,12 +122,13 @@ class SpawnerTest extends LocalJobTestBase {
 
     @Test
     void aKilledSpawnerIsReplacedAndSubmittersStartJobsThemselvesMeanwhile() {
-        startSpawner();
+        Path socket = startSpawner();
         Job<String> handed = jobs.persist("handed", local(), () -> "handed");
         long killed = spawnerPid(handed);
         assertEquals("handed", handed.fetch());
         LocalTestSupport.run("kill", "-KILL", Long.toString(killed));
         awaitDeath(killed);
+        awaitNoListener(socket);
 
         Job<String> direct = jobs.persist("direct", local(), () -> "direct");
         assertTrue(handle(direct).containsKey("pid"), "with its spawner dead, the submitter starts the job: " + handle(direct));
