@@ -146,8 +146,8 @@ class LocalJobManagerTest {
             assertEquals("Interrupted while waiting for the local spawner to start job 'j'", e.getMessage());
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
         } finally {
+            Thread.interrupted(); // first: join() of a thread still ending would throw at once
             interrupter.join();
-            Thread.interrupted();
         }
     }
 
