@@ -3,7 +3,14 @@ package dev.persist.local;
 import dev.persist.JobOptions;
 import dev.persist.PersistentTask;
 import dev.persist.core.JobTestBase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 
 /** The base of the local backend's end-to-end tests: a private home per test, see {@link JobTestBase}. */
 abstract class LocalJobTestBase extends JobTestBase {
@@ -13,6 +20,24 @@ abstract class LocalJobTestBase extends JobTestBase {
     @Override
     protected Duration stopTimeout() {
         return GENEROUS;
+    }
+
+    /**
+     * JUnit deletes the home next: waits until a spawner that is starting has made its files in it
+     * (it deletes its {@code .starting} marker then), so that none appears during the deletion.
+     */
+    @AfterEach
+    void awaitSpawnerStarted() {
+        Path local = home.resolve("local");
+        LocalTestSupport.waitFor(() -> {
+            try (DirectoryStream<Path> starting = Files.newDirectoryStream(local, "*.starting")) {
+                return !starting.iterator().hasNext();
+            } catch (NoSuchFileException e) {
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, GENEROUS, "the spawner of " + home + " to finish starting");
     }
 
     static JobOptions local() {
