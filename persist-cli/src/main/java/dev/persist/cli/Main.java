@@ -5,6 +5,8 @@ import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code persist} command. {@link #createCommandLine} is the seam tests use: it builds the
@@ -91,7 +93,7 @@ public final class Main {
         }
         PersistCommand persist = new PersistCommand(terminal);
         CommandLine commandLine = new CommandLine(Args.withHelpOptions(persist.spec()));
-        String invoked = invoked(args);
+        String invoked = invoked(persist.spec(), args);
         for (String name : SUBCOMMANDS) {
             if (invoked == null || invoked.equals(name)) {
                 commandLine.addSubcommand(name, subcommand(name, persist));
@@ -110,14 +112,24 @@ public final class Main {
         return commandLine;
     }
 
-    /** The subcommand the arguments name after the global options, or null if none or an unknown one. */
-    private static String invoked(String[] args) {
+    /**
+     * @param global the {@code persist} command, whose options may come before the subcommand
+     * @return the subcommand the arguments name after the global options, or null if none or an
+     *     unknown one
+     */
+    private static String invoked(CommandSpec global, String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--home")) {
-                i++;
-            } else if (!arg.startsWith("--home=") && !arg.equals("--json") && !arg.equals("--debug")) {
+            int equals = arg.indexOf('=');
+            OptionSpec option = global.findOption(equals < 0 ? arg : arg.substring(0, equals));
+            if (option == null) {
                 return SUBCOMMANDS.contains(arg) ? arg : null;
+            }
+            if (option.usageHelp() || option.versionHelp()) {
+                return null; // the help lists every subcommand
+            }
+            if (equals < 0 && option.arity().max() > 0) {
+                i++; // its value
             }
         }
         return null;
