@@ -22,17 +22,25 @@ if [ -e "$dir/cancel-requested" ]; then
     printf '143\n' > "$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
     exit 143
 fi
+# Sets $field to field $2 (3 or more, numbered as in proc(5)) of /proc/$1/stat; fails where /proc
+# cannot be read. Fields are counted after the command name, which may hold spaces and ')'.
+proc_field() {
+    read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+    n=$2
+    set -- ${stat##*) }
+    [ $# -ge $((n - 2)) ] || return 1
+    shift $((n - 3))
+    field=$1
+}
+
 # "started" names this wrapper: its pid, its start time (field 22 of /proc/PID/stat, in clock ticks
 # since boot) and the boot id. While that process lives, Persist knows the job runs without asking
 # the backend. Empty where /proc cannot be read.
-identify() {
-    read -r stat </proc/$$/stat && read -r boot </proc/sys/kernel/random/boot_id || return 0
-    set -- ${stat##*) }
-    [ $# -ge 20 ] || return 0
-    shift 19
-    printf '%s %s %s\n' "$$" "$1" "$boot"
-}
-identify > "$dir/started" 2>/dev/null
+if proc_field $$ 22 && read -r boot </proc/sys/kernel/random/boot_id 2>/dev/null; then
+    printf '%s %s %s\n' "$$" "$field" "$boot" > "$dir/started"
+else
+    : > "$dir/started"
+fi
 PERSIST_JOB_DIR=$dir
 export PERSIST_JOB_DIR
 
@@ -45,9 +53,8 @@ trap ': > "$dir/terminated"; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null'
 # process: a watchdog must never signal that pid.
 job_running() {
     [ -d "$dir" ] && [ ! -e "$dir/exit" ] || return 1
-    read -r stat </proc/self/stat 2>/dev/null || return 0 # no /proc: trust the USR1 below
-    set -- ${stat##*) }
-    [ "$2" = "$$" ]
+    proc_field self 4 || return 0 # no /proc: trust the USR1 below
+    [ "$field" = "$$" ]
 }
 
 # Stops the job for its time limit after $1 seconds (0: at once): records "time-limit", sends
