@@ -105,7 +105,7 @@ public final class JobOptions {
      */
     public JobOptions memory(String amount) {
         Objects.requireNonNull(amount, "amount is null");
-        var m = Pattern.compile("([0-9]{1,12})([KMGT]?)B?", Pattern.CASE_INSENSITIVE).matcher(amount.trim());
+        var m = MemoryAmount.PATTERN.matcher(amount.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("Invalid memory '" + amount
                     + "': expected a number with an optional unit K, M, G or T, such as 512M or 16G");
@@ -247,6 +247,11 @@ public final class JobOptions {
         if (!environment.isEmpty()) s.append(", environment=").append(environment.keySet());
         if (!options.isEmpty()) s.append(", options=").append(options);
         return s.append(']').toString();
+    }
+
+    /** The form of {@link #memory(String)}'s amount, compiled when first used (see below). */
+    private static final class MemoryAmount {
+        static final Pattern PATTERN = Pattern.compile("([0-9]{1,12})([KMGT]?)B?", Pattern.CASE_INSENSITIVE);
     }
 
     // Names are checked without regular expressions: every job's JVM reads its options, and
