@@ -106,7 +106,9 @@ public interface Jobs {
      * (each Java job pins the jars and class directories it runs with under
      * {@code <home>/snapshots/}, shared between jobs), files left behind by JVMs that died while
      * submitting, job directories left half-deleted, and the runner's class data archives
-     * ({@code <home>/cds/}) whose making job is gone. {@link Job#cleanup()} already deletes the
+     * ({@code <home>/cds/}) whose making job is gone; and, through each backend, what the backend
+     * keeps outside job directories and no longer needs (for the local backend, the files of
+     * spawners that stopped more than a day ago). {@link Job#cleanup()} already deletes the
      * snapshots only its job used; this catches the rest, for instance after job directories were
      * deleted by hand. Safe to run at any time, also while jobs are being submitted and running:
      * a job keeps its own links to its snapshots.

@@ -2,6 +2,7 @@ package dev.persist.spi;
 
 import dev.persist.JobOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -90,4 +91,15 @@ public interface JobManager {
      * @throws IOException if the job could not be stopped
      */
     void cancel(JobRef job) throws IOException;
+
+    /**
+     * Deletes what this backend keeps under a home, outside job directories, that nothing needs
+     * any more; {@link dev.persist.Jobs#gc()} calls it for every backend. It may run while jobs are
+     * being submitted and running, from several JVMs at once. The default does nothing.
+     *
+     * @param home the Persist home
+     * @throws IOException if the backend's files cannot be read or deleted
+     */
+    default void collectGarbage(Path home) throws IOException {
+    }
 }

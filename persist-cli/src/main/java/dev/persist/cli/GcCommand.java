@@ -7,8 +7,8 @@ import java.util.Map;
 final class GcCommand extends JobCommand {
 
     GcCommand(PersistCommand persist) {
-        super(persist, "gc", "Delete the class path snapshots no job uses any more, and files left by "
-                        + "programs that died while submitting.",
+        super(persist, "gc", "Delete the class path snapshots no job uses any more, files left by "
+                        + "programs that died while submitting, and the files of local spawners that stopped a day ago.",
                 "Safe while jobs are submitted and running: a job keeps its own snapshots. "
                         + "\"persist cleanup\" already deletes the snapshots only its jobs used.");
     }

@@ -499,6 +499,7 @@ final class JobStore implements Jobs {
     @Override
     public GcReport gc() {
         Instant now = clock.instant();
+        GcReport report;
         try {
             if (Files.isDirectory(jobsDir)) {
                 SecureFiles.checkPrivate(jobsDir, "the Persist jobs directory");
@@ -512,9 +513,18 @@ final class JobStore implements Jobs {
                 }
             }
             archives.collectGarbage(now.minus(ABANDONED));
-            return snapshots.collectGarbage(now);
+            report = snapshots.collectGarbage(now);
         } catch (IOException e) {
             throw new PersistException("Cannot collect the garbage under " + home + ": " + e.getMessage(), e);
         }
+        for (Map.Entry<String, JobManager> backend : backends.all().entrySet()) {
+            try {
+                backend.getValue().collectGarbage(home);
+            } catch (IOException | RuntimeException e) {
+                throw new PersistException("Cannot collect the garbage of backend '" + backend.getKey() + "' under " + home
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return report;
     }
 }

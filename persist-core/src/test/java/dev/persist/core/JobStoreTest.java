@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -58,6 +59,20 @@ class JobStoreTest {
         try (Stream<Path> entries = Files.list(home.resolve("jobs"))) {
             return entries.toList();
         }
+    }
+
+    @Test
+    void gcAsksEveryBackendToCollectItsGarbageAndNamesOneThatCannot() throws IOException {
+        JobManager other = mock(JobManager.class);
+        when(other.id()).thenReturn("other");
+
+        store(backend, other).gc();
+
+        verify(backend).collectGarbage(home);
+        verify(other).collectGarbage(home);
+        doThrow(new IOException("disk on fire")).when(other).collectGarbage(home);
+        PersistException e = assertThrows(PersistException.class, () -> store(backend, other).gc());
+        assertEquals("Cannot collect the garbage of backend 'other' under " + home + ": disk on fire", e.getMessage());
     }
 
     @Test

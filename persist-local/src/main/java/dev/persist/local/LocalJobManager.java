@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -222,6 +223,12 @@ public final class LocalJobManager implements JobManager {
         if (handle.ticket() != null) {
             queue.withdraw(LocalQueue.directory(job.home()), handle.ticket());
         }
+    }
+
+    /** Deletes the files of the home's spawners that stopped a day ago or more. */
+    @Override
+    public void collectGarbage(Path home) throws IOException {
+        SpawnerClient.collectGarbage(home, Instant.now());
     }
 
     /**

@@ -11,10 +11,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
@@ -25,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A submitter's side of the {@link LocalSpawner}: hands a job's process over to the spawner of
@@ -39,6 +45,10 @@ import java.util.Optional;
  */
 final class SpawnerClient {
 
+    /** What the names of a spawner's files start with. */
+    private static final String PREFIX = "spawner-";
+    /** How long the files of a spawner that stopped are kept: long enough to read its log. */
+    static final Duration STOPPED_KEPT = Duration.ofDays(1);
     /** A start marker older than this belongs to a spawner that never came up. */
     private static final Duration STARTING_STALE = Duration.ofSeconds(30);
     /** The first JDK that deprecates the VFORK launch mechanism (JDK-8357179); the spawner uses it before that. */
@@ -63,6 +73,18 @@ final class SpawnerClient {
 
     /** The files of one home's spawner for this context; {@code identity} holds its {@code PID/START_TICKS}. */
     private record SpawnerFiles(Path socket, Path lock, Path identity, Path starting, Path log) {
+
+        /** @param prefix {@code spawner-HASH} in the home's {@code local} directory */
+        static SpawnerFiles of(Path prefix) {
+            String name = prefix.getFileName().toString();
+            return new SpawnerFiles(prefix.resolveSibling(name + ".sock"), prefix.resolveSibling(name + ".lock"),
+                    prefix.resolveSibling(name + ".pid"), prefix.resolveSibling(name + ".starting"),
+                    prefix.resolveSibling(name + ".log"));
+        }
+
+        List<Path> all() {
+            return List.of(socket, lock, identity, starting, log);
+        }
     }
 
     private Optional<SpawnerFiles> files(Path home) {
@@ -70,14 +92,72 @@ final class SpawnerClient {
         if (key == null) {
             return Optional.empty(); // the context cannot be read: no spawner
         }
-        Path dir = home.toAbsolutePath().resolve("local");
-        String prefix = "spawner-" + key;
-        Path socket = dir.resolve(prefix + ".sock");
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+        SpawnerFiles files = SpawnerFiles.of(home.toAbsolutePath().resolve("local").resolve(PREFIX + key));
+        if (files.socket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             return Optional.empty();
         }
-        return Optional.of(new SpawnerFiles(socket, dir.resolve(prefix + ".lock"), dir.resolve(prefix + ".pid"),
-                dir.resolve(prefix + ".starting"), dir.resolve(prefix + ".log")));
+        return Optional.of(files);
+    }
+
+    /**
+     * Deletes the files of the home's spawners that stopped more than {@link #STOPPED_KEPT} ago:
+     * those whose files (the log too) were all last modified before then and whose lock no spawner
+     * holds. A submitter that starts a spawner of that context meanwhile makes it exit at once, and
+     * jobs are started by their submitters until the next one starts a spawner.
+     *
+     * @param home the Persist home
+     * @param now the time now
+     * @throws IOException if the directory cannot be read or a file cannot be deleted
+     */
+    static void collectGarbage(Path home, Instant now) throws IOException {
+        Path dir = home.resolve("local");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Set<Path> prefixes = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                int suffix = name.lastIndexOf('.');
+                prefixes.add(entry.resolveSibling(suffix < 0 ? name : name.substring(0, suffix)));
+            }
+        }
+        Instant stopped = now.minus(STOPPED_KEPT);
+        for (Path prefix : prefixes) {
+            SpawnerFiles files = SpawnerFiles.of(prefix);
+            if (lastModified(files).isBefore(stopped)) {
+                deleteUnlessRunning(files);
+            }
+        }
+    }
+
+    /** @return when the newest of a spawner's files was last modified */
+    private static Instant lastModified(SpawnerFiles files) throws IOException {
+        Instant newest = Instant.MIN;
+        for (Path file : files.all()) {
+            try {
+                Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+                newest = modified.isAfter(newest) ? modified : newest;
+            } catch (NoSuchFileException e) {
+                // that one is not there
+            }
+        }
+        return newest;
+    }
+
+    /** Deletes a spawner's files, holding its lock while it does, unless a spawner holds the lock. */
+    private static void deleteUnlessRunning(SpawnerFiles files) throws IOException {
+        try (FileChannel channel = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return; // its spawner runs
+            }
+            for (Path file : files.all()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (OverlappingFileLockException e) {
+            // this JVM holds the lock: a spawner runs here
+        }
     }
 
     /**

@@ -23,7 +23,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -255,6 +257,44 @@ class SpawnerTest extends LocalJobTestBase {
         startSpawner();
         assertEquals(Optional.empty(), new SpawnerClient("0123456789abcdef").offer(home, trueRecordedIn(tmp.resolve(Session.FILE))));
         assertNull(Session.read(tmp.resolve(Session.FILE)).orElse(null), "nothing was started");
+    }
+
+    @Test
+    void gcDeletesTheFilesOfSpawnersThatStoppedADayAgoAndKeepsThoseOfOneThatRunsOrStoppedLately() throws IOException {
+        Path socket = startSpawner();
+        Path local = socket.getParent();
+        String running = socket.getFileName().toString().replace(".sock", "");
+        FileTime longAgo = FileTime.from(Instant.now().minus(SpawnerClient.STOPPED_KEPT).minus(Duration.ofHours(1)));
+        List<Path> runningFiles;
+        try (Stream<Path> files = Files.list(local)) {
+            runningFiles = files.filter(f -> f.getFileName().toString().startsWith(running)).toList();
+        }
+        assertTrue(runningFiles.contains(local.resolve(running + ".lock")), () -> "its lock among " + runningFiles);
+        for (Path file : runningFiles) {
+            Files.setLastModifiedTime(file, longAgo); // long idle, yet running
+        }
+        List<Path> stopped = Stream.of(".lock", ".pid", ".log", ".sock")
+                .map(suffix -> local.resolve("spawner-00000000000000a1" + suffix)).toList();
+        Path recentLog = local.resolve("spawner-00000000000000b2.log");
+        Path recentLock = local.resolve("spawner-00000000000000b2.lock");
+        for (Path file : Stream.concat(stopped.stream(), Stream.of(recentLog, recentLock)).toList()) {
+            Files.writeString(file, "x");
+            Files.setLastModifiedTime(file, longAgo);
+        }
+        Files.setLastModifiedTime(recentLog, FileTime.from(Instant.now())); // it stopped lately
+
+        jobs.gc();
+
+        for (Path file : stopped) {
+            assertFalse(Files.exists(file), () -> file + " of a spawner that stopped a day ago is deleted");
+        }
+        for (Path file : Stream.concat(runningFiles.stream(), Stream.of(recentLog, recentLock)).toList()) {
+            assertTrue(Files.exists(file), () -> file + " stays");
+        }
+        assertTrue(Files.isDirectory(local.resolve("queue")), "the queue stays");
+        Job<String> after = jobs.persist("after", local(), () -> "after");
+        assertTrue(handle(after).containsKey("spawner"), () -> "the running spawner still serves: " + handle(after));
+        assertEquals("after", after.fetch());
     }
 
     @Test
