@@ -23,6 +23,7 @@ final class ProcessTable {
     private final Path proc;
     private final Path bootIdFile;
     private final Path hostNameFile;
+    private volatile String bootId;
 
     ProcessTable() {
         this(PROC, BOOT_ID, HOST_NAME);
@@ -54,9 +55,14 @@ final class ProcessTable {
         return Files.readString(hostNameFile, StandardCharsets.US_ASCII).trim();
     }
 
-    /** @return this boot's id; it changes when the machine reboots */
+    /** @return this boot's id; it changes when the machine reboots, which ends this JVM, so it is read once */
     String bootId() throws IOException {
-        return Files.readString(bootIdFile, StandardCharsets.US_ASCII).trim();
+        String id = bootId;
+        if (id == null) {
+            id = Files.readString(bootIdFile, StandardCharsets.US_ASCII).trim();
+            bootId = id;
+        }
+        return id;
     }
 
     /**

@@ -245,6 +245,7 @@ class LocalJobManagerTest {
         String first = queue.ticket("zzz");
         String second = queue.ticket("aaa");
         assertTrue(first.compareTo(second) < 0, first + " then " + second);
+        assertTrue(first.matches("[0-9]{21}-zzz"), first + ": the number zero-padded to 21 digits, then the name");
     }
 
     @Test
