@@ -182,15 +182,20 @@ public final class JobRecord {
         json.put("host", host);
         json.put("workingDirectory", workingDirectory);
         json.put("command", command());
-        json.put("classpath", classpath().entries().stream().map(e -> {
+        List<Map<String, Object>> entries = new ArrayList<>(classpath().entries().size());
+        for (PinnedClasspath.Entry e : classpath().entries()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("source", e.source());
             entry.put("sha256", e.sha256());
             entry.put("size", e.size());
-            return entry;
-        }).toList());
-        json.put("classpathSkipped", classpath().skipped().stream()
-                .map(e -> Map.of("source", e.source(), "reason", e.reason())).toList());
+            entries.add(entry);
+        }
+        json.put("classpath", entries);
+        List<Map<String, Object>> skipped = new ArrayList<>(classpath().skipped().size());
+        for (PinnedClasspath.Skipped e : classpath().skipped()) {
+            skipped.add(Map.of("source", e.source(), "reason", e.reason()));
+        }
+        json.put("classpathSkipped", skipped);
         json.put("options", optionsToJson(options));
         json.put("handle", new TreeMap<>(handle));
         return Json.write(json);

@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +32,11 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
      * @return the runner's class path: the job's links to the snapshot entries, in order
      */
     public String path(Path jobDirectory) {
-        return entries.stream().map(e -> e.link(jobDirectory).toString()).collect(Collectors.joining(File.pathSeparator));
+        StringJoiner path = new StringJoiner(File.pathSeparator);
+        for (Entry e : entries) {
+            path.add(e.link(jobDirectory).toString());
+        }
+        return path.toString();
     }
 
     /**
@@ -40,7 +45,11 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
      *     path, which names its class data archive ({@link RunnerArchives})
      */
     public String sharedPath(Path home) {
-        return entries.stream().map(e -> e.snapshot(home).toString()).collect(Collectors.joining(File.pathSeparator));
+        StringJoiner path = new StringJoiner(File.pathSeparator);
+        for (Entry e : entries) {
+            path.add(e.snapshot(home).toString());
+        }
+        return path.toString();
     }
 
     /** @return the skipped entries with their reasons, e.g. {@code /a/b.jar (does not exist), /c (...)} */

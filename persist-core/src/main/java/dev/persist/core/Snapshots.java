@@ -362,9 +362,22 @@ final class Snapshots {
 
     static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-256", e);
+            return (MessageDigest) Sha256.PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return Sha256.create(); // a provider whose digests cannot be cloned
+        }
+    }
+
+    /** A SHA-256 digest to clone: looking the algorithm up among the providers costs more than hashing a class path's names. */
+    private static final class Sha256 {
+        static final MessageDigest PROTOTYPE = create();
+
+        static MessageDigest create() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JVM has SHA-256", e);
+            }
         }
     }
 
