@@ -27,6 +27,16 @@ class JsonTest {
     }
 
     @Test
+    void stringsAreEscapedWhereJsonRequiresItOnly() {
+        StringBuilder out = new StringBuilder();
+        Json.quote("\"a\\b\n\u0001é/\t", out);
+        assertEquals("\"\\\"a\\\\b\\n\\u0001é/\\t\"", out.toString());
+        out.setLength(0);
+        Json.quote("", out);
+        assertEquals("\"\"", out.toString());
+    }
+
+    @Test
     void invalidTextIsRejectedWithThePosition() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": tru}"));
         assertTrue(e.getMessage().contains("character 6"), e.getMessage());
