@@ -4,9 +4,6 @@ import dev.persist.JobOptions;
 import dev.persist.PersistException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Month;
-import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -340,7 +337,8 @@ public final class JobRecord {
      * {@link Instant#parse}, but some ten times faster for what {@link Instant#toString()} writes
      * for the years 0 to 9999, {@code 2026-11-30T07:41:20.331915987Z}: listing reads one per job.
      * It touches none of {@code java.time.format} (nor {@code Year}, whose first use builds a
-     * formatter), which a short command would otherwise set up for nothing.
+     * formatter) and none of the calendar classes ({@code LocalDate}, {@code ChronoField}), whose
+     * setup a short command would otherwise pay for nothing.
      *
      * @param text the timestamp
      * @return the instant
@@ -362,14 +360,35 @@ public final class JobRecord {
         int second = digits(text, 17, 19);
         int fraction = n > 20 ? digits(text, 20, n - 1) : 0;
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || fraction < 0 || day > Month.of(month).length(IsoChronology.INSTANCE.isLeapYear(year))) {
+                || second < 0 || second > 59 || fraction < 0 || day > daysInMonth(year, month)) {
             return Instant.parse(text); // which says what is wrong
         }
         for (int i = n - 1; i < 29; i++) {
             fraction *= 10;
         }
-        long days = LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(days * 86_400 + hour * 3600 + minute * 60 + second, fraction);
+        return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second, fraction);
+    }
+
+    /** @return the length of a month of the proleptic Gregorian calendar, as {@code java.time} has it */
+    private static int daysInMonth(int year, int month) {
+        if (month == 2) {
+            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+        }
+        return 30 + ((month + month / 8) & 1); // 31 for January, March, May, July, August, October, December
+    }
+
+    /**
+     * @return the days from 1970-01-01 to a valid date of the proleptic Gregorian calendar of a
+     *     year from 0 to 9999, as {@code LocalDate.toEpochDay()} counts them (Howard Hinnant's
+     *     {@code days_from_civil}: years start in March, so that February's leap day comes last)
+     */
+    static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     /** The decimal number in {@code text[start, end)}, or -1 if it is not all ASCII digits. */

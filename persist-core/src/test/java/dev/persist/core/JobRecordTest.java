@@ -8,6 +8,8 @@ import dev.persist.JobOptions;
 import dev.persist.PersistException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -193,5 +195,21 @@ class JobRecordTest {
             assertEquals(expected, JobRecord.parseInstant(text), text);
         }
         assertThrows(DateTimeParseException.class, () -> JobRecord.parseInstant("2026-02-29T00:00:00Z"));
+    }
+
+    @Test
+    void everyDayOfTheYears0To9999CountsAsLocalDateCountsIt() {
+        for (LocalDate date = LocalDate.of(0, 1, 1); date.getYear() < 10_000; date = date.plusDays(1)) {
+            assertEquals(date.toEpochDay(), JobRecord.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()),
+                    date::toString);
+        }
+        for (int year : new int[] {0, 1900, 2000, 2024, 2026, 2100, 9999}) {
+            for (int month = 1; month <= 12; month++) {
+                String lastDay = "%04d-%02d-%02dT00:00:00Z".formatted(year, month, YearMonth.of(year, month).lengthOfMonth());
+                assertEquals(Instant.parse(lastDay), JobRecord.parseInstant(lastDay), lastDay);
+                String dayAfter = "%04d-%02d-%02dT00:00:00Z".formatted(year, month, YearMonth.of(year, month).lengthOfMonth() + 1);
+                assertThrows(DateTimeParseException.class, () -> JobRecord.parseInstant(dayAfter), dayAfter);
+            }
+        }
     }
 }
