@@ -430,8 +430,16 @@ public final class JobRecord {
     }
 
     private static List<Map<?, ?>> maps(Map<?, ?> json, String key) {
-        if (field(json, key) instanceof List<?> list && list.stream().allMatch(Map.class::isInstance)) {
-            return list.stream().<Map<?, ?>>map(m -> (Map<?, ?>) m).toList();
+        if (field(json, key) instanceof List<?> list) {
+            List<Map<?, ?>> maps = new ArrayList<>(list.size());
+            for (Object element : list) {
+                if (element instanceof Map<?, ?> map) {
+                    maps.add(map);
+                }
+            }
+            if (maps.size() == list.size()) {
+                return maps;
+            }
         }
         throw new IllegalArgumentException("'" + key + "' is not a list of objects");
     }

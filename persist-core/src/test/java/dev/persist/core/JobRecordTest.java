@@ -98,6 +98,13 @@ class JobRecordTest {
                 () -> JobRecord.fromJson(json.replace("\"kind\": \"java\"", "\"kind\": 3")));
         assertEquals("'kind' is not a string", mistyped.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JobRecord.fromJson("[]"));
+        for (String classpath : List.of("[\"/a.jar\"]", "\"/a.jar\"", "[{}, 1]")) {
+            String wrong = json.replaceFirst("\"classpath\": \\[(?s:.*?)\\],\n  \"classpathSkipped\"",
+                    "\"classpath\": " + classpath + ",\n  \"classpathSkipped\"");
+            assertTrue(wrong.contains("\"classpath\": " + classpath + ","), wrong);
+            IllegalArgumentException notObjects = assertThrows(IllegalArgumentException.class, () -> JobRecord.fromJson(wrong));
+            assertEquals("'classpath' is not a list of objects", notObjects.getMessage());
+        }
     }
 
     @Test
