@@ -161,8 +161,8 @@ public final class Harness {
                 i -> timed(() -> spawned.add(spawnTrue())));
         String vs = " vs setsid sh -c true (ProcessBuilder.start)";
         double median = c.subject().percentile(50);
-        Row.print(out, "1. persist() latency, calls back to back (their jobs queue up), median of " + n + vs, ms(median), ms(c.baseline().percentile(50)),
-                ratio(median, c.baseline().percentile(50)), "<= 5 ms", median <= 5);
+        Row.print(out, "1. persist() latency, calls back to back (their jobs queue up), median of " + n + vs, ms(median),
+                ms(c.baseline().percentile(50)), ratio(median, c.baseline().percentile(50)), "<= 5 ms", median <= 5);
         Row.print(out, "1. persist() latency, calls back to back, p99 of " + n + vs, ms(c.subject().percentile(99)),
                 ms(c.baseline().percentile(99)), ratio(c.subject().percentile(99), c.baseline().percentile(99)), "report", null);
         for (Process p : spawned) {

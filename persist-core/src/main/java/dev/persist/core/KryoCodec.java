@@ -60,7 +60,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 public final class KryoCodec {
     /** How much of a stream is buffered at a time. */
     private static final int BUFFER_SIZE = 64 * 1024;
-    /** The buffer for values held in memory, mostly tasks of a few hundred bytes: allocating 64 KiB showed in persist()'s profile. */
+    /** The buffer for values held in memory, mostly tasks of a few hundred bytes (64 KiB showed in persist()'s profile). */
     private static final int IN_MEMORY_BUFFER_SIZE = 4 * 1024;
     private static final int MAX_PATH_STEPS = 10;
 

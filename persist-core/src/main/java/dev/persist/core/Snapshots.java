@@ -368,7 +368,7 @@ final class Snapshots {
         }
     }
 
-    /** A SHA-256 digest to clone: looking the algorithm up among the providers costs more than hashing a class path's names. */
+    /** A SHA-256 digest to clone: looking it up among the providers costs more than hashing a class path's names. */
     private static final class Sha256 {
         static final MessageDigest PROTOTYPE = create();
 

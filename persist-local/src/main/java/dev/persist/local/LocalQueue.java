@@ -139,7 +139,8 @@ final class LocalQueue {
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         // strictly increasing within this JVM even when the clock's resolution is coarse
         String number = Long.toString(LAST_TICKET.updateAndGet(last -> Math.max(last + 1, nanos)));
-        return "0".repeat(TICKET_DIGITS - number.length()) + number + "-" + name; // not String.format: its parsing showed in persist()'s profile
+        // Not String.format, whose parsing of the format showed in persist()'s profile.
+        return "0".repeat(TICKET_DIGITS - number.length()) + number + "-" + name;
     }
 
     /**
