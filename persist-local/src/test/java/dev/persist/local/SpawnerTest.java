@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.persist.Job;
 import dev.persist.JobStatus;
@@ -19,16 +20,19 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -250,6 +254,75 @@ class SpawnerTest extends LocalJobTestBase {
         Job<String> next = jobs.persist("next", local(), () -> "next");
         spawnerPid(next);
         assertEquals("next", next.fetch());
+    }
+
+    /**
+     * The socket's directory is private, so another user cannot reach it; should that fail (a
+     * home made readable by hand), the spawner still refuses them. Run as root, which can become
+     * another user ({@code setpriv}); the other user's client is a Java source file.
+     */
+    @Test
+    void aConnectionFromAnotherUserIsRefusedAndStartsNothing() throws Exception {
+        assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+                "only root can connect as another user");
+        Path socket = startSpawner();
+        Path refused = tmp.resolve("refused.session");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream message = new DataOutputStream(bytes);
+        message.writeInt(LocalSpawner.PROTOCOL);
+        trueRecordedIn(refused).write(message);
+        message.writeByte(LocalSpawner.END);
+        Path client = Files.createDirectory(tmp.resolve("client"));
+        Files.write(client.resolve("request"), bytes.toByteArray());
+        Files.writeString(client.resolve("Client.java"), """
+                import java.net.StandardProtocolFamily;
+                import java.net.UnixDomainSocketAddress;
+                import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+                import java.nio.channels.SocketChannel;
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+
+                public class Client {
+                    public static void main(String[] args) throws Exception {
+                        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                            channel.connect(UnixDomainSocketAddress.of(args[0]));
+                            channel.write(ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))));
+                            int read;
+                            try {
+                                read = channel.read(ByteBuffer.allocate(1));
+                            } catch (java.net.SocketException e) {
+                                read = -1; // reset: closed with the request unread
+                            }
+                            System.out.println("read " + read);
+                        }
+                    }
+                }
+                """);
+        List<Path> opened = List.of(tmp, home, socket.getParent(), client);
+        for (Path dir : opened) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Process nobody;
+        try {
+            nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    client.resolve("Client.java").toString(), socket.toString(), client.resolve("request").toString())
+                    .redirectErrorStream(true).start();
+            assertTrue(nobody.waitFor(GENEROUS.toSeconds(), TimeUnit.SECONDS), "the other user's client ended");
+        } finally {
+            for (Path dir : opened) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        String said = new String(nobody.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("read -1\n", said, "it connected, and the spawner closed the connection without answering");
+        JobTesting.assertMentions(Files.readString(spawnerLog()), "refused a connection from user nobody");
+        Job<String> next = jobs.persist("next", local(), () -> "next");
+        spawnerPid(next);
+        assertEquals("next", next.fetch());
+        assertFalse(Files.exists(refused), "the refused request started nothing");
     }
 
     @Test
