@@ -278,7 +278,6 @@ class SpawnerTest extends LocalJobTestBase {
                 import java.net.StandardProtocolFamily;
                 import java.net.UnixDomainSocketAddress;
                 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
                 import java.nio.channels.SocketChannel;
                 import java.nio.file.Files;
                 import java.nio.file.Path;
