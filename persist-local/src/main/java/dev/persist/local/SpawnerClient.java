@@ -178,12 +178,7 @@ final class SpawnerClient {
         ByteBuffer message;
         try {
             spawner = Files.readString(files.get().identity(), StandardCharsets.US_ASCII).strip();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(LocalSpawner.PROTOCOL);
-            request.write(out);
-            out.writeByte(LocalSpawner.END);
-            message = ByteBuffer.wrap(bytes.toByteArray());
+            message = ByteBuffer.wrap(message(request));
         } catch (IOException e) {
             return Optional.empty(); // no identity: a spawner that is not up yet
         }
@@ -211,6 +206,16 @@ final class SpawnerClient {
                 // the hand-over, whatever became of it, stands
             }
         }
+    }
+
+    /** @return the message that hands a request over: the protocol's version, the request, the end mark */
+    static byte[] message(SpawnRequest request) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(LocalSpawner.PROTOCOL);
+        request.write(out);
+        out.writeByte(LocalSpawner.END);
+        return bytes.toByteArray();
     }
 
     /**

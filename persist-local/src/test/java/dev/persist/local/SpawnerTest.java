@@ -13,7 +13,6 @@ import dev.persist.core.JobDir;
 import dev.persist.core.JobRecord;
 import dev.persist.core.JobTesting;
 import dev.persist.local.LocalTestSupport.ChildJvm;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +28,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -212,18 +212,16 @@ class SpawnerTest extends LocalJobTestBase {
                 tmp.resolve("ticket.wait"));
     }
 
+
     @Test
     void aHandOverCutShortStartsNothingAndTheSpawnerServesOn() throws IOException {
         Path socket = startSpawner();
         Path cutShort = tmp.resolve("cut-short.session");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream message = new DataOutputStream(bytes);
-        message.writeInt(LocalSpawner.PROTOCOL);
-        trueRecordedIn(cutShort).write(message);
-        message.flush(); // but no END
+        byte[] message = SpawnerClient.message(trueRecordedIn(cutShort));
+        byte[] noEnd = Arrays.copyOf(message, message.length - 1); // all but the end mark
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(bytes.toByteArray()));
+            channel.write(ByteBuffer.wrap(noEnd));
         }
         Path whole = tmp.resolve("whole.session");
         assertTrue(new SpawnerClient().offer(home, trueRecordedIn(whole)).isPresent(), "the spawner took it");
@@ -267,13 +265,8 @@ class SpawnerTest extends LocalJobTestBase {
                 "only root can connect as another user");
         Path socket = startSpawner();
         Path refused = tmp.resolve("refused.session");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream message = new DataOutputStream(bytes);
-        message.writeInt(LocalSpawner.PROTOCOL);
-        trueRecordedIn(refused).write(message);
-        message.writeByte(LocalSpawner.END);
         Path client = Files.createDirectory(tmp.resolve("client"));
-        Files.write(client.resolve("request"), bytes.toByteArray());
+        Files.write(client.resolve("request"), SpawnerClient.message(trueRecordedIn(refused)));
         Files.writeString(client.resolve("Client.java"), """
                 import java.net.StandardProtocolFamily;
                 import java.net.UnixDomainSocketAddress;
