@@ -61,6 +61,9 @@ final class LocalSpawner {
     /** How long a spawner stays without requests before it exits. */
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final long CHECK_MILLIS = 2_000;
+    /** How long a starting spawner tries for the lock before it concludes that another spawner serves. */
+    static final Duration LOCK_PATIENCE = Duration.ofSeconds(1);
+    private static final long LOCK_RETRY_MILLIS = 10;
 
     private final ServerSocketChannel server;
     private final Path socket;
@@ -87,7 +90,7 @@ final class LocalSpawner {
     /**
      * @param args the socket to listen on, the lock file that makes this spawner the only one on
      *     it, the file to write its identity to, the marker its starter created (without which it
-     *     makes no files and exits; it deletes it once it listens), and how many seconds it stays
+     *     makes no files and exits; it deletes it once it listens, or as it exits), and how many seconds it stays
      *     without requests
      */
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -102,9 +105,10 @@ final class LocalSpawner {
             return; // the home was removed while this JVM started: make no files in it
         }
         try (FileChannel lockChannel = FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = lockChannel.tryLock()) {
+                FileLock lock = lock(lockChannel)) {
             if (lock == null) {
-                return; // another spawner serves this socket
+                log("another spawner serves " + socket);
+                return;
             }
             ProcessTable.Stat self = new ProcessTable().stat(ProcessHandle.current().pid())
                     .orElseThrow(() -> new IOException("/proc/self/stat cannot be read"));
@@ -116,10 +120,26 @@ final class LocalSpawner {
                 Files.deleteIfExists(starting);
                 log("listening on " + socket);
                 spawner.serve();
-            } finally {
-                Files.deleteIfExists(starting);
             }
+        } finally {
+            // Whatever became of this spawner (serving, not needed, or failed), none is starting any more,
+            // so that the next submitter may start one.
+            Files.deleteIfExists(starting);
         }
+    }
+
+    /**
+     * @return the lock, or null if another spawner holds it; a submitter that looks whether a
+     *     spawner runs holds it for an instant, so this tries again for {@link #LOCK_PATIENCE}
+     */
+    private static FileLock lock(FileChannel channel) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + LOCK_PATIENCE.toNanos();
+        FileLock lock = channel.tryLock();
+        while (lock == null && System.nanoTime() < deadline) {
+            Thread.sleep(LOCK_RETRY_MILLIS);
+            lock = channel.tryLock();
+        }
+        return lock;
     }
 
     private void serve() throws IOException, InterruptedException {

@@ -21,9 +21,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -173,6 +176,23 @@ class SpawnerTest extends LocalJobTestBase {
         JobTesting.assertMentions(Files.readString(log), "stopping: idle for 1 s");
         assertFalse(Files.exists(dir.resolve("s.sock")), "it removed its socket");
         assertFalse(Files.exists(dir.resolve("s.starting")), "it removed its starter's marker");
+    }
+
+    @Test
+    void aSpawnerThatCannotTakeTheLockExitsAndClearsItsStartersMarkerSoThatAnotherCanStart() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("spawner"));
+        Path log = dir.resolve("log");
+        Files.createFile(dir.resolve("s.starting"));
+        try (FileChannel held = FileChannel.open(dir.resolve("s.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = held.lock();
+                ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
+                        dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
+                        dir.resolve("s.starting").toString(), "600")) {
+            assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
+        }
+        JobTesting.assertMentions(Files.readString(log), "another spawner serves");
+        assertFalse(Files.exists(dir.resolve("s.starting")), "its starter's marker is gone: the next submitter may start one");
+        assertFalse(Files.exists(dir.resolve("s.sock")), "it made no socket");
     }
 
     @Test
