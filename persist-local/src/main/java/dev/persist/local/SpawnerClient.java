@@ -102,8 +102,9 @@ final class SpawnerClient {
     /**
      * Deletes the files of the home's spawners that stopped more than {@link #STOPPED_KEPT} ago:
      * those whose files (the log too) were all last modified before then and whose lock no spawner
-     * holds. A submitter that starts a spawner of that context meanwhile makes it exit at once, and
-     * jobs are started by their submitters until the next one starts a spawner.
+     * holds. A spawner of that context that starts meanwhile either finds the lock held and exits,
+     * or locks the deleted file and serves until the next spawner started replaces it (it takes
+     * over the socket); jobs are started throughout, by a spawner or by their submitters.
      *
      * @param home the Persist home
      * @param now the time now
