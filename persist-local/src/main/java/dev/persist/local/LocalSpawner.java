@@ -61,7 +61,10 @@ final class LocalSpawner {
     /** How long a spawner stays without requests before it exits. */
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final long CHECK_MILLIS = 2_000;
-    /** How long a starting spawner tries for the lock before it concludes that another spawner serves. */
+    /**
+     * How long a starting spawner tries for the lock before it concludes that another spawner
+     * serves: garbage collection holds a stopped spawner's lock for an instant.
+     */
     static final Duration LOCK_PATIENCE = Duration.ofSeconds(1);
     private static final long LOCK_RETRY_MILLIS = 10;
 
@@ -90,8 +93,8 @@ final class LocalSpawner {
     /**
      * @param args the socket to listen on, the lock file that makes this spawner the only one on
      *     it, the file to write its identity to, the marker its starter created (without which it
-     *     makes no files and exits; it deletes it once it listens, or as it exits), and how many seconds it stays
-     *     without requests
+     *     makes no files and exits; it deletes it once it listens, or as it exits), and how many
+     *     seconds it stays without requests
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 5) {
@@ -129,8 +132,7 @@ final class LocalSpawner {
     }
 
     /**
-     * @return the lock, or null if another spawner holds it; a submitter that looks whether a
-     *     spawner runs holds it for an instant, so this tries again for {@link #LOCK_PATIENCE}
+     * @return the lock, or null if another spawner holds it; tries again for {@link #LOCK_PATIENCE}
      */
     private static FileLock lock(FileChannel channel) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + LOCK_PATIENCE.toNanos();

@@ -60,6 +60,7 @@ final class SpawnerClient {
             "CLASSPATH");
 
     private final String context;
+    private final ProcessTable processes = new ProcessTable();
 
     /** A client for this JVM's context, which is read from {@code /proc/self} when first needed (not to ask for a status). */
     SpawnerClient() {
@@ -234,7 +235,7 @@ final class SpawnerClient {
         }
         SpawnerFiles files = found.get();
         try {
-            if (isLocked(files.lock()) || !claimStart(files.starting())) {
+            if (runs(files.identity()) || !claimStart(files.starting())) {
                 return;
             }
             List<String> command = new ArrayList<>(List.of("setsid",
@@ -273,13 +274,18 @@ final class SpawnerClient {
         }
     }
 
-    /** @return whether a spawner holds the lock (it runs) */
-    private static boolean isLocked(Path lock) throws IOException {
-        if (!Files.exists(lock)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock held = channel.tryLock()) {
-            return held == null;
+    /**
+     * @return whether the spawner that its identity file names is alive: asked of {@code /proc},
+     *     not of the spawner's lock, which trying would hold for an instant, when a starting
+     *     spawner may be taking it
+     */
+    private boolean runs(Path identity) {
+        try {
+            String spawner = Files.readString(identity, StandardCharsets.US_ASCII).strip();
+            int slash = spawner.indexOf('/');
+            return processes.isAlive(Long.parseLong(spawner.substring(0, slash)), Long.parseLong(spawner.substring(slash + 1)));
+        } catch (IOException | RuntimeException e) {
+            return false; // none has run, or its identity is not what a spawner writes
         }
     }
 

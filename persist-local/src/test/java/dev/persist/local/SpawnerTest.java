@@ -163,14 +163,22 @@ class SpawnerTest extends LocalJobTestBase {
         awaitDeath(spawner);
     }
 
+    /**
+     * Starts a spawner by hand, in {@code workDir}, with its files {@code s.sock}, {@code s.lock},
+     * {@code s.pid} and {@code s.starting} in {@code filesDir}.
+     */
+    private static ChildJvm spawnerJvm(Path workDir, Path filesDir, Path log, int idleSeconds) {
+        return ChildJvm.start(List.of(), workDir, Map.of(), log, LocalSpawner.class, filesDir.resolve("s.sock").toString(),
+                filesDir.resolve("s.lock").toString(), filesDir.resolve("s.pid").toString(),
+                filesDir.resolve("s.starting").toString(), Integer.toString(idleSeconds));
+    }
+
     @Test
     void theSpawnerStopsWhenIdleAndSaysWhy() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("spawner"));
         Path log = dir.resolve("log");
         Files.createFile(dir.resolve("s.starting"));
-        try (ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
-                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
-                dir.resolve("s.starting").toString(), "1")) {
+        try (ChildJvm spawner = spawnerJvm(dir, dir, log, 1)) {
             assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
         }
         JobTesting.assertMentions(Files.readString(log), "stopping: idle for 1 s");
@@ -185,9 +193,7 @@ class SpawnerTest extends LocalJobTestBase {
         Files.createFile(dir.resolve("s.starting"));
         try (FileChannel held = FileChannel.open(dir.resolve("s.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = held.lock();
-                ChildJvm spawner = ChildJvm.start(List.of(), dir, Map.of(), log, LocalSpawner.class,
-                        dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
-                        dir.resolve("s.starting").toString(), "600")) {
+                ChildJvm spawner = spawnerJvm(dir, dir, log, 600)) {
             assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
         }
         JobTesting.assertMentions(Files.readString(log), "another spawner serves");
@@ -198,9 +204,7 @@ class SpawnerTest extends LocalJobTestBase {
     @Test
     void aSpawnerWhoseStartersMarkerIsGoneMakesNoFiles() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("removed-home"));
-        try (ChildJvm spawner = ChildJvm.start(List.of(), tmp, Map.of(), tmp.resolve("spawner.log"), LocalSpawner.class,
-                dir.resolve("s.sock").toString(), dir.resolve("s.lock").toString(), dir.resolve("s.pid").toString(),
-                dir.resolve("s.starting").toString(), "600")) {
+        try (ChildJvm spawner = spawnerJvm(tmp, dir, tmp.resolve("spawner.log"), 600)) {
             assertEquals(0, spawner.awaitExit(GENEROUS), spawner::describe);
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -335,6 +339,19 @@ class SpawnerTest extends LocalJobTestBase {
         spawnerPid(next);
         assertEquals("next", next.fetch());
         assertFalse(Files.exists(refused), "the refused request started nothing");
+    }
+
+    @Test
+    void noSecondSpawnerIsStartedWhileTheOneItsIdentityNamesIsAlive() throws IOException {
+        Path socket = startSpawner();
+        Path starting = Path.of(socket.toString().replace(".sock", ".starting"));
+
+        new SpawnerClient().start(home);
+
+        assertFalse(Files.exists(starting), "the spawner runs, as its identity and /proc say: none is started");
+        Job<String> next = jobs.persist("next", local(), () -> "next");
+        spawnerPid(next);
+        assertEquals("next", next.fetch());
     }
 
     @Test
