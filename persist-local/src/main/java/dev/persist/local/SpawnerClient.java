@@ -283,7 +283,8 @@ final class SpawnerClient {
         try {
             String spawner = Files.readString(identity, StandardCharsets.US_ASCII).strip();
             int slash = spawner.indexOf('/');
-            return processes.isAlive(Long.parseLong(spawner.substring(0, slash)), Long.parseLong(spawner.substring(slash + 1)));
+            long pid = Long.parseLong(spawner.substring(0, slash));
+            return processes.isAlive(pid, Long.parseLong(spawner.substring(slash + 1)));
         } catch (IOException | RuntimeException e) {
             return false; // none has run, or its identity is not what a spawner writes
         }
