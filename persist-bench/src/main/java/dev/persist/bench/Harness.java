@@ -6,6 +6,7 @@ import dev.persist.JobStatus;
 import dev.persist.Jobs;
 import dev.persist.Persist;
 import dev.persist.PersistentTask;
+import dev.persist.core.JobDir;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,6 +44,8 @@ import java.util.stream.Stream;
  *       and {@code persist()} into {@link NoLaunchBackend}, which starts nothing: what {@code persist()}
  *       costs apart from starting the job's process;
  *   <li>{@code persist()} then {@code fetch()}, against starting a bare JVM with the same class path and waiting for it;
+ *       and where the time goes, from the modification times of the job's {@code started}, {@code result.bin}
+ *       and {@code exit} markers;
  *   <li>how long after a command job's {@code exit} marker was written {@code await()} returns, against a bare
  *       {@link WatchService} waiting for the same marker written the same way;
  *   <li>{@code list()} plus {@code status()} of many finished jobs (copies of one real job's directory),
@@ -51,7 +54,8 @@ import java.util.stream.Stream;
  *       started), the least of three runs, against an idle interval as long;
  *   <li>{@code fetch()} of a large {@code double[]} and of a large object graph in a fresh JVM (the graph also with
  *       the heaps touched ahead), against
- *       reading the result file's bytes raw in a fresh JVM: throughput and peak RSS ({@code VmHWM});
+ *       reading the result file's bytes raw in a fresh JVM: throughput and peak RSS ({@code VmHWM}); and the graph's
+ *       fetch against a fresh JVM building the same graph;
  *   <li>(JMH: {@link SerializationBenchmark});
  *   <li>(whole commands: {@code bench/run.sh});
  *   <li>(whole commands: {@code bench/run.sh});
@@ -96,7 +100,7 @@ public final class Harness {
 
     /**
      * @param args {@code [--quick] [--slurm] [--only FIGURES]}, or (for the child JVMs of figure 5)
-     *     {@code --child-fetch HOME NAME} or {@code --child-raw FILE}
+     *     {@code --child-fetch HOME NAME}, {@code --child-raw FILE} or {@code --child-build SIZE}
      * @throws Exception if a measurement fails
      */
     public static void main(String[] args) throws Exception {
@@ -212,14 +216,53 @@ public final class Harness {
 
     private void persistAndFetch() throws Exception {
         int n = options.fetch();
-        Comparison c = interleave(n,
-                i -> timed(() -> expectOne(jobs.persist("fetch-" + i, "local", trivialTask()).fetch())),
-                i -> timed(this::runBareJvm));
+        double[][] phases = new double[Phase.values().length][n];
+        Comparison c = interleave(n, i -> {
+            Instant called = Instant.now();
+            long start = System.nanoTime();
+            Job<Integer> job = jobs.persist("fetch-" + i, "local", trivialTask());
+            expectOne(job.fetch());
+            double millis = millisSince(start);
+            Instant fetched = Instant.now();
+            Instant previous = called;
+            for (Phase phase : Phase.values()) {
+                Instant end = phase.marker == null ? fetched
+                        : Files.getLastModifiedTime(job.directory().resolve(phase.marker)).toInstant();
+                phases[phase.ordinal()][i] = Duration.between(previous, end).toNanos() / 1e6;
+                previous = end;
+            }
+            return millis;
+        }, i -> timed(this::runBareJvm));
         double s = c.subject().percentile(50);
         double b = c.baseline().percentile(50);
         Row.print(out, "2. persist() to fetch() of () -> 1, median of " + n + " vs bare java, same class path, empty main",
                 ms(s), ms(b), ratio(s, b), "<= 1.5x", s <= 1.5 * b);
+        StringBuilder where = new StringBuilder();
+        for (Phase phase : Phase.values()) {
+            where.append(where.length() == 0 ? "" : ", ").append(phase.what).append(' ')
+                    .append(ms(new Sample(phases[phase.ordinal()]).percentile(50)));
+        }
+        double jvm = new Sample(phases[Phase.RESULT_WRITTEN.ordinal()]).percentile(50)
+                + new Sample(phases[Phase.EXITED.ordinal()]).percentile(50);
+        Row.print(out, "2. where it goes (medians, from the modification times of the job's markers): " + where
+                + "; the job's JVM (its run and exit) vs the bare java", ms(jvm), ms(b), ratio(jvm, b), "report", null);
         awaitAndCleanUpAll();
+    }
+
+    /** Figure 2's phases, each ending when its marker file was last written (the last: when fetch() returned). */
+    private enum Phase {
+        STARTED(JobDir.STARTED, "to the wrapper's start"),
+        RESULT_WRITTEN(JobDir.RESULT, "then to the result written"),
+        EXITED(JobDir.EXIT, "then to the exit marker"),
+        FETCHED(null, "then to fetch() returned");
+
+        final String marker;
+        final String what;
+
+        Phase(String marker, String what) {
+            this.marker = marker;
+            this.what = what;
+        }
     }
 
     private static void expectOne(Integer result) {

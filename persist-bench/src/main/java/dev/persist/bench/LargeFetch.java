@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * bytes raw into a byte array (an {@link InputStream}, 1 MiB per read), alternately. Each child prints how long
  * its read took (the JVM's start excluded) and its peak resident set ({@code VmHWM}). The graph is read
  * once more with both children's heaps committed and touched before their clocks start, which leaves
- * out what touching fresh memory costs.
+ * out what touching fresh memory costs. Beside the graph's fetch, a fresh JVM building the same graph
+ * from nothing shows the least any read of it can take.
  */
 final class LargeFetch {
 
@@ -61,7 +62,9 @@ final class LargeFetch {
         array.cleanup();
         int size = graphSize;
         Job<List<Point>> graph = produce("large-graph", 0, () -> graph(size));
-        measure(graph, "List of " + size + " records with a String", 0, false, false);
+        String what = "List of " + size + " records with a String";
+        double fetchMillis = measure(graph, what, 0, false, false);
+        buildingFloor(graph, what, fetchMillis);
         // What is left when neither side pays for touching fresh memory: a graph takes several
         // times its file's size on the heap, and every page touched first costs a fault.
         measure(graph, "List of " + size + " records with a String, heaps touched ahead (-Xms, -XX:+AlwaysPreTouch)",
@@ -93,16 +96,13 @@ final class LargeFetch {
      * @param preTouch whether both children commit and touch their whole heap before they start
      *     the clock, so that neither pays for touching fresh memory while it reads; the row is then
      *     a report, with no peak RSS (the whole heap)
+     * @return the median time of the fetches, in milliseconds
      */
-    private void measure(Job<?> job, String what, long resultBytes, boolean judgeMemory, boolean preTouch)
+    private double measure(Job<?> job, String what, long resultBytes, boolean judgeMemory, boolean preTouch)
             throws Exception {
         Path file = job.directory().resolve(JobDir.RESULT);
         long fileBytes = Files.size(file);
-        // Room for the value (a graph takes more room on the heap than in the file) and a copy of
-        // the file's bytes, so that a fetch that is not streaming still finishes; no more, so that
-        // garbage does not inflate the peak RSS.
-        long room = resultBytes > 0 ? 2 * resultBytes : Math.max(1024 * MIB, 16 * fileBytes);
-        long heapMib = room / MIB + 256;
+        long heapMib = heapMib(resultBytes, fileBytes);
         List<String> jvm = preTouch ? List.of("-Xmx" + heapMib + "m", "-Xms" + heapMib + "m", "-XX:+AlwaysPreTouch")
                 : List.of("-Xmx" + heapMib + "m");
         double[] fetchMillis = new double[runs];
@@ -125,7 +125,7 @@ final class LargeFetch {
                 throughput(fileBytes, rawMedian), String.format(Locale.ROOT, "%.0f%%", 100 * share),
                 preTouch ? "report" : ">= 50% of raw", preTouch ? null : share >= 0.5);
         if (preTouch) {
-            return;
+            return fetchMedian;
         }
         if (judgeMemory) {
             Harness.Row.print(out, "5. fetch() peak RSS (VmHWM), " + what + " vs raw read; ratio to the result size",
@@ -135,6 +135,37 @@ final class LargeFetch {
             Harness.Row.print(out, "5. fetch() peak RSS (VmHWM), " + what + " vs raw read; ratio to the file size",
                     fetchPeak / MIB + " MiB", rawPeak / MIB + " MiB", ratio(fetchPeak, fileBytes), "report", null);
         }
+        return fetchMedian;
+    }
+
+    /**
+     * Room for the value (a graph takes more room on the heap than in the file) and a copy of the
+     * file's bytes, so that a fetch that is not streaming still finishes; no more, so that garbage
+     * does not inflate the peak RSS.
+     */
+    private static long heapMib(long resultBytes, long fileBytes) {
+        long room = resultBytes > 0 ? 2 * resultBytes : Math.max(1024 * MIB, 16 * fileBytes);
+        return room / MIB + 256;
+    }
+
+    /**
+     * The least any read of the graph can take: a fresh JVM (with the fetching child's heap)
+     * building the same graph from nothing, with no file and no deserialization, pays for its
+     * allocation, the collections that copy it and the fresh memory it touches.
+     */
+    private void buildingFloor(Job<?> job, String what, double fetchMillis) throws Exception {
+        long heapMib = heapMib(0, Files.size(job.directory().resolve(JobDir.RESULT)));
+        double[] buildMillis = new double[runs];
+        long buildPeak = 0;
+        for (int i = 0; i < runs; i++) {
+            long[] built = child(List.of("-Xmx" + heapMib + "m"), "--child-build", Integer.toString(graphSize));
+            buildMillis[i] = built[0] / 1e3;
+            buildPeak = Math.max(buildPeak, built[1]);
+        }
+        double buildMedian = new Harness.Sample(buildMillis).percentile(50);
+        Harness.Row.print(out, "5. fetch() of the " + what + " vs building the same list in a fresh JVM (no file,"
+                + " no deserialization: the least any read can take; peak RSS " + buildPeak / MIB + " MiB), median of "
+                + runs, Harness.ms(fetchMillis), Harness.ms(buildMedian), ratio(fetchMillis, buildMedian), "report", null);
     }
 
     private static String throughput(long bytes, double millis) {
@@ -160,8 +191,9 @@ final class LargeFetch {
     }
 
     /**
-     * The child JVM: {@code --child-fetch HOME NAME} or {@code --child-raw FILE}; prints the
-     * microseconds the read took and the peak RSS in bytes.
+     * The child JVM: {@code --child-fetch HOME NAME}, {@code --child-raw FILE} or {@code --child-build
+     * SIZE} (makes {@link #graph}); prints the microseconds the read (or build) took and the peak RSS
+     * in bytes.
      */
     static void child(String[] args) throws Exception {
         long start = System.nanoTime();
@@ -169,7 +201,9 @@ final class LargeFetch {
         switch (args[0]) {
             case "--child-fetch" -> value = Persist.jobs(Path.of(args[1])).open(args[2]).fetch();
             case "--child-raw" -> value = readRaw(Path.of(args[1]));
-            default -> throw new IllegalArgumentException("Unknown child mode " + args[0] + "; known: --child-fetch, --child-raw");
+            case "--child-build" -> value = graph(Integer.parseInt(args[1]));
+            default -> throw new IllegalArgumentException("Unknown child mode " + args[0]
+                    + "; known: --child-fetch, --child-raw, --child-build");
         }
         long micros = Math.round(millisSince(start) * 1000);
         if (value == null) {
