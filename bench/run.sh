@@ -91,12 +91,13 @@ say "figure 7 (persist-cli/bench/startup.sh $runs)"
 "$root/persist-cli/bench/startup.sh" "$runs" >"$work/startup"
 startup() { awk -v what="$1" '$1 == what { print $2 }' "$work/startup"; }
 jv=$(startup java-version)
-for what in status-finished status-running status-finished-without-archive; do
+for what in status-finished status-running status-finished-without-archive cli-jvm-version; do
     t=$(startup "$what")
     case $what in
         status-finished) label="7. persist status NAME (finished job), median of $runs vs java -version"; target="<= 1.3x"; met=$(at_most "$t" "$jv" 1.3) ;;
         status-running) label="7. persist status NAME (running job), median of $runs vs java -version"; target=report; met=- ;;
-        *) label="7. persist status NAME (finished job) without lib/persist.jsa, median of $runs vs java -version"; target=report; met=- ;;
+        status-finished-without-archive) label="7. persist status NAME (finished job) without lib/persist.jsa, median of $runs vs java -version"; target=report; met=- ;;
+        *) label="7. the CLI's JVM alone: bin/persist's java options and archive, -version instead of the command, median of $runs vs java -version"; target=report; met=- ;;
     esac
     row "$label" "$t ms" "$jv ms" "$(ratio "$t" "$jv")" "$target" "$met"
 done
