@@ -175,7 +175,7 @@ public final class JobRecord {
         json.put("name", name);
         json.put("backend", backend);
         json.put("kind", kind.name().toLowerCase(Locale.ROOT));
-        json.put("submitted", submitted.toString());
+        json.put("submitted", formatInstant(submitted));
         json.put("host", host);
         json.put("workingDirectory", workingDirectory);
         json.put("command", command());
@@ -367,6 +367,59 @@ public final class JobRecord {
             fraction *= 10;
         }
         return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second, fraction);
+    }
+
+    /**
+     * @return the instant as {@link Instant#toString()} writes it, for the years 0 to 9999 without
+     *     java.time's formatters, whose first use in a JVM costs milliseconds (as {@link #parseInstant}
+     *     reads it without its parser): {@code yyyy-MM-ddTHH:mm:ss}, then a fraction of 3, 6 or 9
+     *     digits unless it is zero, then {@code Z}
+     */
+    static String formatInstant(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // Howard Hinnant's civil_from_days, the inverse of epochDay: eras of 400 years from 0000-03-01.
+        long shifted = Math.floorDiv(seconds, 86_400L) + 719_468;
+        long era = Math.floorDiv(shifted, 146_097L);
+        int dayOfEra = (int) (shifted - era * 146_097);
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        long year = era * 400 + yearOfEra + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return instant.toString();
+        }
+        StringBuilder text = new StringBuilder(30);
+        appendDigits(text, (int) year, 4).append('-');
+        appendDigits(text, month, 2).append('-');
+        appendDigits(text, day, 2).append('T');
+        appendDigits(text, secondOfDay / 3600, 2).append(':');
+        appendDigits(text, secondOfDay / 60 % 60, 2).append(':');
+        appendDigits(text, secondOfDay % 60, 2);
+        int nanos = instant.getNano();
+        if (nanos != 0) {
+            text.append('.');
+            if (nanos % 1_000_000 == 0) {
+                appendDigits(text, nanos / 1_000_000, 3);
+            } else if (nanos % 1000 == 0) {
+                appendDigits(text, nanos / 1000, 6);
+            } else {
+                appendDigits(text, nanos, 9);
+            }
+        }
+        return text.append('Z').toString();
+    }
+
+    /** Appends a non-negative number of at most {@code width} digits, with leading zeros. */
+    private static StringBuilder appendDigits(StringBuilder text, int value, int width) {
+        int end = text.length() + width;
+        text.append("0".repeat(width));
+        for (int i = end - 1; value > 0; i--, value /= 10) {
+            text.setCharAt(i, (char) ('0' + value % 10));
+        }
+        return text;
     }
 
     /** @return the length of a month of the proleptic Gregorian calendar, as {@code java.time} has it */

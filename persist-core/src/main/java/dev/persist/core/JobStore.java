@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -215,12 +216,29 @@ final class JobStore implements Jobs {
     }
 
     /**
+     * @return a new private directory in the jobs directory, named with a random suffix. Not
+     *     {@link Files#createTempDirectory}, whose first call in a JVM seeds a {@code SecureRandom}
+     *     (milliseconds of a CLI command) to make names unguessable in a shared directory; the jobs
+     *     directory is private.
+     */
+    private Path createStagingDirectory() throws IOException {
+        while (true) {
+            Path staging = jobsDir.resolve(STAGING_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            try {
+                return Files.createDirectory(staging, SecureFiles.PRIVATE_DIRECTORY);
+            } catch (FileAlreadyExistsException e) {
+                // another staging directory took that name: draw another
+            }
+        }
+    }
+
+    /**
      * Writes the job into a private staging directory and renames it into place atomically.
      *
      * @return the job's description, as written
      */
     private JobRecord stage(Path dir, Stager stager) throws IOException {
-        Path staging = Files.createTempDirectory(jobsDir, STAGING_PREFIX, SecureFiles.PRIVATE_DIRECTORY);
+        Path staging = createStagingDirectory();
         try {
             JobRecord record = stager.stage(staging);
             Files.write(staging.resolve(JobDir.RUN_SH), Wrapper.SCRIPT, StandardOpenOption.CREATE_NEW);

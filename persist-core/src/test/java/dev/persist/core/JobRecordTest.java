@@ -205,6 +205,28 @@ class JobRecordTest {
     }
 
     @Test
+    void instantsAreWrittenAsInstantWritesThem() {
+        for (String text : List.of("2026-11-30T07:41:20.331915987Z", "2026-11-30T07:41:20Z", "2026-11-30T07:41:20.500Z",
+                "2026-11-30T07:41:20.123456Z", "2026-11-30T07:41:20.000000001Z", "2026-11-30T07:41:20.000001Z",
+                "2026-11-30T07:41:20.001Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999999999Z",
+                "0000-01-01T00:00:00Z", "0000-02-29T12:00:00Z", "9999-12-31T23:59:59.999999999Z", "2024-02-29T23:59:59Z",
+                "2000-03-01T00:00:00Z", "1900-02-28T00:00:00Z", "+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59Z")) {
+            Instant instant = Instant.parse(text);
+            assertEquals(instant.toString(), JobRecord.formatInstant(instant), text);
+        }
+        Instant now = Instant.now();
+        assertEquals(now.toString(), JobRecord.formatInstant(now));
+        assertEquals(Instant.MIN.toString(), JobRecord.formatInstant(Instant.MIN));
+        assertEquals(Instant.MAX.toString(), JobRecord.formatInstant(Instant.MAX));
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        for (long second = first; second <= last; second += 86_399) { // a day less a second: every day, and every time of day over the years
+            Instant instant = Instant.ofEpochSecond(second, second % 1_000_000_000);
+            assertEquals(instant.toString(), JobRecord.formatInstant(instant));
+        }
+    }
+
+    @Test
     void everyDayOfTheYears0To9999CountsAsLocalDateCountsIt() {
         for (LocalDate date = LocalDate.of(0, 1, 1); date.getYear() < 10_000; date = date.plusDays(1)) {
             assertEquals(date.toEpochDay(), JobRecord.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()),
