@@ -25,10 +25,12 @@ flock 8
 echo $$ >&8
 
 # 1. Wait for the ticket just before ours: its lock is released when that job takes a slot (it
-#    removes the ticket) or dies while queued (the ticket stays: remove it). An empty ticket is a
-#    job still starting; one empty for over a minute lost its submitter before it started. Each
-#    job waits on one predecessor, so the queue costs a few processes per job, not one per job
-#    ahead. The glob sorts tickets in submission order and is expanded by the shell itself.
+#    has removed the ticket) or dies while queued (the ticket stays: remove it). An empty ticket
+#    is a job still starting; one empty for over a minute lost its submitter before it started.
+#    Each job waits on one predecessor, so the queue costs a few processes per job, not one per
+#    job ahead: the wait is one flock process, which takes a shared lock on the ticket (opened
+#    by the shell) and lets go of it as it exits. The glob sorts tickets in submission order and
+#    is expanded by the shell itself.
 while :; do
     ahead=
     for f in "$queue"/*.wait; do
@@ -37,8 +39,8 @@ while :; do
     done
     [ -z "$ahead" ] && break
     if [ -s "$ahead" ]; then
-        flock "$ahead" true 2>/dev/null
-        rm -f "$ahead"
+        flock -s 7 7<"$ahead" 2>/dev/null
+        [ ! -e "$ahead" ] || rm -f "$ahead"
     elif [ -n "$(find "$ahead" -mmin +1 2>/dev/null)" ]; then
         rm -f "$ahead"
     else
