@@ -104,9 +104,9 @@ public final class LocalJobManager implements JobManager {
         handle.put("bootId", processes.bootId());
         handle.put("host", hostName());
         handle.put("ticket", ticket);
-        Optional<String> spawner = spawners.offer(request.home(), spawn);
+        Optional<SpawnerIdentity> spawner = spawners.offer(request.home(), spawn);
         if (spawner.isPresent()) {
-            handle.put("spawner", spawner.get());
+            handle.put("spawner", spawner.get().toString());
             return handle;
         }
         Process process;
@@ -278,16 +278,16 @@ public final class LocalJobManager implements JobManager {
                 long pid = -1;
                 long startTicks = -1;
                 if (spawner != null) {
-                    int slash = spawner.indexOf('/');
-                    spawnerPid = Long.parseLong(spawner.substring(0, slash));
-                    spawnerStartTicks = Long.parseLong(spawner.substring(slash + 1));
+                    SpawnerIdentity identity = SpawnerIdentity.parse(spawner);
+                    spawnerPid = identity.pid();
+                    spawnerStartTicks = identity.startTicks();
                 } else {
                     pid = Long.parseLong(h.get("pid"));
                     startTicks = Long.parseLong(h.get("startTicks"));
                 }
                 return new Handle(pid, startTicks, spawnerPid, spawnerStartTicks, Objects.requireNonNull(h.get("bootId")),
                         Objects.requireNonNull(h.get("host")), LocalQueue.checkTicket(h.get("ticket")));
-            } catch (IllegalArgumentException | NullPointerException | IndexOutOfBoundsException e) {
+            } catch (IllegalArgumentException | NullPointerException e) {
                 throw new IOException("Job '" + job.name() + "' has an invalid local handle " + h
                         + "; expected pid and startTicks or spawner, bootId, host and a queue ticket");
             }

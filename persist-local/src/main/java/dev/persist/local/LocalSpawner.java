@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SelectionKey;
@@ -115,7 +114,7 @@ final class LocalSpawner {
             }
             ProcessTable.Stat self = new ProcessTable().stat(ProcessHandle.current().pid())
                     .orElseThrow(() -> new IOException("/proc/self/stat cannot be read"));
-            LocalFiles.writeAtomically(Path.of(args[2]), (self.pid() + "/" + self.startTicks() + "\n").getBytes(StandardCharsets.US_ASCII));
+            new SpawnerIdentity(self.pid(), self.startTicks()).write(Path.of(args[2]));
             Files.deleteIfExists(socket);
             try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 server.bind(UnixDomainSocketAddress.of(socket));

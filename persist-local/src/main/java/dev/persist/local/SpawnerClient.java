@@ -167,22 +167,22 @@ final class SpawnerClient {
      *
      * @param home the Persist home
      * @param request the process to start
-     * @return the spawner's {@code PID/START_TICKS} if the whole request was handed over, and the
-     *     spawner will start the process; empty if the caller must start it (no spawner runs, or
-     *     it is too far behind to take the request at once)
+     * @return the spawner if the whole request was handed over, and the spawner will start the
+     *     process; empty if the caller must start it (no spawner runs, or it is too far behind to
+     *     take the request at once)
      */
-    Optional<String> offer(Path home, SpawnRequest request) {
+    Optional<SpawnerIdentity> offer(Path home, SpawnRequest request) {
         Optional<SpawnerFiles> files = files(home);
         if (files.isEmpty() || !Files.exists(files.get().socket())) {
             return Optional.empty();
         }
-        String spawner;
+        SpawnerIdentity spawner;
         ByteBuffer message;
         try {
-            spawner = Files.readString(files.get().identity(), StandardCharsets.US_ASCII).strip();
+            spawner = SpawnerIdentity.read(files.get().identity());
             message = ByteBuffer.wrap(message(request));
         } catch (IOException e) {
-            return Optional.empty(); // no identity: a spawner that is not up yet
+            return Optional.empty(); // no identity: a spawner that is not up yet, or not one
         }
         SocketChannel channel;
         try {
@@ -281,10 +281,8 @@ final class SpawnerClient {
      */
     private boolean runs(Path identity) {
         try {
-            String spawner = Files.readString(identity, StandardCharsets.US_ASCII).strip();
-            int slash = spawner.indexOf('/');
-            long pid = Long.parseLong(spawner.substring(0, slash));
-            return processes.isAlive(pid, Long.parseLong(spawner.substring(slash + 1)));
+            SpawnerIdentity spawner = SpawnerIdentity.read(identity);
+            return processes.isAlive(spawner.pid(), spawner.startTicks());
         } catch (IOException | RuntimeException e) {
             return false; // none has run, or its identity is not what a spawner writes
         }
