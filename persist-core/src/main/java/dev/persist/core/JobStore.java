@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,7 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.StringJoiner;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -216,29 +215,12 @@ final class JobStore implements Jobs {
     }
 
     /**
-     * @return a new private directory in the jobs directory, named with a random suffix. Not
-     *     {@link Files#createTempDirectory}, whose first call in a JVM seeds a {@code SecureRandom}
-     *     (milliseconds of a CLI command) to make names unguessable in a shared directory; the jobs
-     *     directory is private.
-     */
-    private Path createStagingDirectory() throws IOException {
-        while (true) {
-            Path staging = jobsDir.resolve(STAGING_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            try {
-                return Files.createDirectory(staging, SecureFiles.PRIVATE_DIRECTORY);
-            } catch (FileAlreadyExistsException e) {
-                // another staging directory took that name: draw another
-            }
-        }
-    }
-
-    /**
      * Writes the job into a private staging directory and renames it into place atomically.
      *
      * @return the job's description, as written
      */
     private JobRecord stage(Path dir, Stager stager) throws IOException {
-        Path staging = createStagingDirectory();
+        Path staging = SecureFiles.createPrivateDirectory(jobsDir, STAGING_PREFIX);
         try {
             JobRecord record = stager.stage(staging);
             Files.write(staging.resolve(JobDir.RUN_SH), Wrapper.SCRIPT, StandardOpenOption.CREATE_NEW);
@@ -498,7 +480,7 @@ final class JobStore implements Jobs {
 
     /** Moves the job directory aside (freeing the name at once), then deletes it and the snapshots only it used. */
     void delete(JobDir dir, String name) {
-        Path trash = jobsDir.resolve(TRASH_PREFIX + name + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path trash = jobsDir.resolve(SecureFiles.uniqueName(TRASH_PREFIX + name + "-"));
         try {
             SecureFiles.moveAtomically(dir.path(), trash);
         } catch (NoSuchFileException e) {
@@ -535,13 +517,22 @@ final class JobStore implements Jobs {
         } catch (IOException e) {
             throw new PersistException("Cannot collect the garbage under " + home + ": " + e.getMessage(), e);
         }
+        // Every backend gets its turn; those that fail are named together afterwards.
+        StringJoiner failed = new StringJoiner("; ");
+        List<Exception> errors = new ArrayList<>();
         for (Map.Entry<String, JobManager> backend : backends.all().entrySet()) {
             try {
                 backend.getValue().collectGarbage(home);
             } catch (IOException | RuntimeException e) {
-                throw new PersistException("Cannot collect the garbage of backend '" + backend.getKey() + "' under " + home
-                        + ": " + e.getMessage(), e);
+                failed.add("backend '" + backend.getKey() + "': " + e.getMessage());
+                errors.add(e);
             }
+        }
+        if (!errors.isEmpty()) {
+            PersistException failure = new PersistException("Cannot collect the garbage under " + home + " of " + failed
+                    + ". The rest was collected; run gc again once that is mended.", errors.get(0));
+            errors.subList(1, errors.size()).forEach(failure::addSuppressed);
+            throw failure;
         }
         return report;
     }

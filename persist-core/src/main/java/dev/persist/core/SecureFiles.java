@@ -170,6 +170,57 @@ public final class SecureFiles {
     }
 
     /**
+     * Names files and directories that others cannot create first, in directories only this user
+     * can write to. Not {@link Files#createTempFile} or {@link Files#createTempDirectory}, whose
+     * first call in a JVM seeds a {@code SecureRandom} (milliseconds of a short command) to make
+     * names unguessable in directories others share.
+     *
+     * @param prefix what the name starts with
+     * @return {@code prefix} followed by a random hexadecimal number
+     */
+    static String uniqueName(String prefix) {
+        return prefix + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * @param dir a directory only this user can write to
+     * @param prefix what the new directory's name starts with ({@link #uniqueName})
+     * @return a new directory in it, private to this user
+     * @throws IOException if it cannot be created
+     */
+    static Path createPrivateDirectory(Path dir, String prefix) throws IOException {
+        return createUnique(dir, prefix, "", path -> Files.createDirectory(path, PRIVATE_DIRECTORY));
+    }
+
+    /**
+     * @param dir a directory only this user can write to
+     * @param prefix what the new file's name starts with ({@link #uniqueName})
+     * @param suffix what it ends with
+     * @return a new empty file in it, private to this user
+     * @throws IOException if it cannot be created
+     */
+    static Path createPrivateFile(Path dir, String prefix, String suffix) throws IOException {
+        return createUnique(dir, prefix, suffix, path -> Files.createFile(path, PRIVATE_FILE));
+    }
+
+    /** Creates something at a new unique name, drawing another name while one is taken. */
+    private static Path createUnique(Path dir, String prefix, String suffix, Creator creator) throws IOException {
+        while (true) {
+            try {
+                return creator.create(dir.resolve(uniqueName(prefix) + suffix));
+            } catch (FileAlreadyExistsException e) {
+                // another one took that name: draw another
+            }
+        }
+    }
+
+    /** Creates a file or directory where none is, or fails with {@link FileAlreadyExistsException}. */
+    @FunctionalInterface
+    private interface Creator {
+        Path create(Path path) throws IOException;
+    }
+
+    /**
      * Writes a file atomically: into a temporary file beside it, then renamed over it, so that
      * readers see either nothing or the whole file.
      *
@@ -178,8 +229,7 @@ public final class SecureFiles {
      * @throws IOException if writing fails; the temporary file is removed
      */
     public static void writeAtomically(Path target, Content content) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = target.resolveSibling(uniqueName("." + target.getFileName() + ".tmp-"));
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);

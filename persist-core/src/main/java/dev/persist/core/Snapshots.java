@@ -269,7 +269,7 @@ final class Snapshots {
      */
     private SnapshotCache.Known store(Path source, BasicFileAttributes attributes, String stamp, Path links,
             Set<String> linked) throws IOException, Unpinnable {
-        Path temporary = Files.createTempFile(dir, TEMPORARY_PREFIX, ".jar", SecureFiles.PRIVATE_FILE);
+        Path temporary = SecureFiles.createPrivateFile(dir, TEMPORARY_PREFIX, ".jar");
         try {
             MessageDigest digest = sha256();
             List<Path> classPath;

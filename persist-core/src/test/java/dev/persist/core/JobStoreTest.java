@@ -72,7 +72,27 @@ class JobStoreTest {
         verify(other).collectGarbage(home);
         doThrow(new IOException("disk on fire")).when(other).collectGarbage(home);
         PersistException e = assertThrows(PersistException.class, () -> store(backend, other).gc());
-        assertEquals("Cannot collect the garbage of backend 'other' under " + home + ": disk on fire", e.getMessage());
+        assertEquals("Cannot collect the garbage under " + home + " of backend 'other': disk on fire. The rest was"
+                + " collected; run gc again once that is mended.", e.getMessage());
+    }
+
+    @Test
+    void gcGivesEveryBackendItsTurnWhenOneFailsAndNamesAllThatFailed() throws IOException {
+        JobManager second = mock(JobManager.class);
+        when(second.id()).thenReturn("second");
+        JobManager third = mock(JobManager.class);
+        when(third.id()).thenReturn("third");
+        doThrow(new IllegalStateException("broken")).when(backend).collectGarbage(home);
+        doThrow(new IOException("read-only")).when(third).collectGarbage(home);
+
+        PersistException e = assertThrows(PersistException.class, () -> store(backend, second, third).gc());
+
+        verify(second).collectGarbage(home);
+        verify(third).collectGarbage(home);
+        assertEquals("Cannot collect the garbage under " + home + " of backend 'fake': broken; backend 'third':"
+                + " read-only. The rest was collected; run gc again once that is mended.", e.getMessage());
+        assertEquals("broken", e.getCause().getMessage());
+        assertEquals(List.of("read-only"), Stream.of(e.getSuppressed()).map(Throwable::getMessage).toList());
     }
 
     @Test

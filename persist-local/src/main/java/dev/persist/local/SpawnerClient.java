@@ -283,7 +283,7 @@ final class SpawnerClient {
         try {
             SpawnerIdentity spawner = SpawnerIdentity.read(identity);
             return processes.isAlive(spawner.pid(), spawner.startTicks());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return false; // none has run, or its identity is not what a spawner writes
         }
     }

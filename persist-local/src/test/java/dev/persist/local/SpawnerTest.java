@@ -236,7 +236,6 @@ class SpawnerTest extends LocalJobTestBase {
                 tmp.resolve("ticket.wait"));
     }
 
-
     @Test
     void aHandOverCutShortStartsNothingAndTheSpawnerServesOn() throws IOException {
         Path socket = startSpawner();
