@@ -123,7 +123,9 @@ public interface Jobs {
      * }</pre>
      *
      * @return what was deleted and what is kept
-     * @throws PersistException if the home cannot be read or a file cannot be deleted
+     * @throws PersistException if the home cannot be read or a file cannot be deleted, or if a
+     *     backend cannot collect its garbage (every backend is asked even when one fails; the
+     *     message names each that failed)
      */
     GcReport gc();
 }
