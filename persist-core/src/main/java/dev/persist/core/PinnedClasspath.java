@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +33,7 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
      * @return the runner's class path: the job's links to the snapshot entries, in order
      */
     public String path(Path jobDirectory) {
-        StringJoiner path = new StringJoiner(File.pathSeparator);
-        for (Entry e : entries) {
-            path.add(e.link(jobDirectory).toString());
-        }
-        return path.toString();
+        return join(e -> e.link(jobDirectory));
     }
 
     /**
@@ -45,9 +42,14 @@ public record PinnedClasspath(List<Entry> entries, List<Skipped> skipped) {
      *     path, which names its class data archive ({@link RunnerArchives})
      */
     public String sharedPath(Path home) {
+        return join(e -> e.snapshot(home));
+    }
+
+    /** A class path of one file per entry, without streams (persist() builds two). */
+    private String join(Function<Entry, Path> file) {
         StringJoiner path = new StringJoiner(File.pathSeparator);
         for (Entry e : entries) {
-            path.add(e.snapshot(home).toString());
+            path.add(file.apply(e).toString());
         }
         return path.toString();
     }
